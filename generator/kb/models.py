@@ -1,0 +1,254 @@
+"""The knowledge base schema: one pydantic model per kind of entry.
+
+Why these shapes:
+- Every entry has a stable ``id`` (kebab-case) so pages, the API and cross-references survive renames of titles.
+- Framework-specific text is keyed by framework id (``per_framework: {tensorflow: ..., pytorch: ...}``), so adding a
+  third framework (JAX) is a data change, never a code change. Cross-file checks make sure the keys exist.
+- Every factual entry carries ``sources`` (ids into the ``sources`` collection) and ``last_reviewed``.
+- Unknown fields are forbidden everywhere, so a typo in a field name is an error, not silently ignored data.
+- Contributor text is plain text: the site escapes it. Markdown-looking text is not interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80),
+    Field(description="Stable identifier: lower-case words joined by '-', e.g. 'torch-compile'."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+
+def _not_in_future(value: dt.date) -> dt.date:
+    if value > dt.date.today():
+        raise ValueError(f"date {value.isoformat()} is in the future; use today's date or an earlier one")
+    return value
+
+
+PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+
+
+def _http_url(value: str) -> str:
+    lowered = value.strip().lower()
+    if not (lowered.startswith("https://") or lowered.startswith("http://")):
+        raise ValueError("URL must start with https:// or http:// (javascript:, data: and other schemes are refused)")
+    if any(ch.isspace() for ch in value.strip()) or len(value) > 2000 or "." not in value.split("/")[2]:
+        raise ValueError("URL is not a well-formed web address (no spaces, a host name with a dot)")
+    return value.strip()
+
+
+HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"pattern": "^https?://"})]
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown fields are errors, and values are not coerced across types."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, str_strip_whitespace=True)
+
+
+class ClaimStatus(StrEnum):
+    """How a claim holds up against the evidence we have."""
+
+    supported = "supported"  # evidence agrees
+    disputed = "disputed"  # sources disagree, or it depends heavily on the set-up
+    contradicted = "contradicted"  # evidence says the opposite
+    outdated = "outdated"  # was true once; no longer
+    unverified = "unverified"  # no primary evidence either way (yet)
+
+
+class SourceKind(StrEnum):
+    official_docs = "official-docs"
+    release_notes = "release-notes"
+    paper = "paper"
+    official_blog = "official-blog"
+    repository = "repository"
+    survey = "survey"
+    article = "article"  # secondary source: never enough on its own for a "supported" status
+
+
+class Category(StrEnum):
+    ease_of_use = "ease-of-use"
+    performance = "performance"
+    flexibility = "flexibility"
+    community = "community"
+    ecosystem = "ecosystem"
+    deployment = "deployment"
+
+
+class Source(Strict):
+    """A primary (or clearly labelled secondary) source that entries cite by id."""
+
+    id: Id
+    title: ShortText
+    url: HttpUrl
+    publisher: ShortText
+    kind: SourceKind
+    published: PastDate | None = Field(None, description="Publication date, when the source states one.")
+    accessed: PastDate = Field(description="When a maintainer last opened the URL and checked the claim.")
+    note: Text | None = None
+
+
+class Framework(Strict):
+    id: Id
+    name: ShortText
+    developer: ShortText
+    first_release: PastDate | None = None
+    license: ShortText
+    homepage: HttpUrl
+    repository: HttpUrl | None = None
+    summary: Text
+    article_says: Text | None = Field(None, description="What the source article says, quoted or closely paraphrased.")
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class Claim(Strict):
+    """A factual claim (usually the source article's) and how it holds up."""
+
+    id: Id
+    quote: Text = Field(description="The claim as the article states it.")
+    section: ShortText = Field(description="Where the article makes it, e.g. 'Performance and Speed'.")
+    status: ClaimStatus
+    evidence: Text = Field(description="Why this status: what the sources or measurements show.")
+    measured_by: list[Id] = Field(
+        default_factory=list,
+        description="Benchmark task ids whose measurements bear on this claim (see data/benchmarks/).",
+    )
+    sources: list[Id] = Field(default_factory=list)
+    last_reviewed: PastDate
+
+
+class FrameworkView(Strict):
+    """One framework's side of a comparison aspect."""
+
+    summary: Text
+    code: Text | None = Field(None, description="A short, runnable code example (shown in a content tab).")
+
+
+class Aspect(Strict):
+    """One row of a comparison: e.g. 'Debugging' under the ease-of-use topic."""
+
+    id: Id
+    topic: Id
+    title: ShortText
+    article_says: dict[Id, Text] = Field(default_factory=dict, description="The article's cell per framework id.")
+    per_framework: dict[Id, FrameworkView] = Field(min_length=1)
+    verdict: Text
+    claims: list[Id] = Field(default_factory=list)
+    caveat: Text | None = None
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class Topic(Strict):
+    """A comparison topic: one page on the site, grouping aspects."""
+
+    id: Id
+    title: ShortText
+    category: Category
+    order: int = Field(ge=0, le=1000)
+    summary: Text
+    at_a_glance: dict[Id, ShortText] = Field(min_length=1, description="One-line verdict per framework id.")
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class UseCase(Strict):
+    id: Id
+    title: ShortText
+    article_recommends: ShortText
+    recommendation: list[Id] = Field(min_length=1, description="Framework ids we recommend (several = either).")
+    rationale: Text
+    claims: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class BenchmarkTask(Strict):
+    id: Id
+    title: ShortText
+    model: ShortText
+    dataset: ShortText
+    article_says: dict[Id, Text] = Field(default_factory=dict)
+    description: Text
+    claims: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class Trend(Strict):
+    id: Id
+    title: ShortText
+    from_article: bool
+    summary: Text
+    status: ClaimStatus
+    claims: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class ProCon(Strict):
+    text: ShortText
+    from_article: bool
+    status: ClaimStatus
+    note: Text | None = None
+    sources: list[Id] = Field(default_factory=list)
+
+
+class ProsCons(Strict):
+    id: Id
+    framework: Id
+    pros: list[ProCon] = Field(min_length=1)
+    cons: list[ProCon] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+class Faq(Strict):
+    id: Id
+    order: int = Field(ge=0, le=1000)
+    question: ShortText
+    article_answer: Text | None = None
+    answer: Text
+    claims: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(min_length=1)
+    last_reviewed: PastDate
+
+
+# The folder under data/ each collection lives in, and the model of one file there (one entry per file).
+COLLECTIONS: dict[str, type[Strict]] = {
+    "sources": Source,
+    "frameworks": Framework,
+    "claims": Claim,
+    "topics": Topic,
+    "aspects": Aspect,
+    "use-cases": UseCase,
+    "benchmarks": BenchmarkTask,
+    "trends": Trend,
+    "pros-cons": ProsCons,
+    "faq": Faq,
+}
+
+
+class KnowledgeBase(Strict):
+    """The whole validated knowledge base, as the site and the JSON API see it."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    sources: list[Source]
+    frameworks: list[Framework]
+    claims: list[Claim]
+    topics: list[Topic]
+    aspects: list[Aspect]
+    use_cases: list[UseCase]
+    benchmarks: list[BenchmarkTask]
+    trends: list[Trend]
+    pros_cons: list[ProsCons]
+    faq: list[Faq]

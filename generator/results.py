@@ -1,0 +1,221 @@
+"""Benchmark result documents: the schema every run writes and the site reads.
+
+One JSON file per run under ``data/results/<device-slug>/<result_id>.json``. A failed run is a result too (with
+``status: failed`` and its reason) so a crash, an out-of-memory or a timeout is visible instead of silently missing.
+
+Conventions, stated once:
+- FLOPs: 1 multiply-accumulate (MAC) = 2 FLOPs. ``flops_per_sample`` counts the forward pass for inference and
+  forward + backward (3x forward) for a training step.
+- Throughput is samples per second of the median repeat; the confidence interval is a 95% bootstrap interval of
+  the median over repeats.
+- ``utilisation`` = achieved FLOP/s / the device's peak FLOP/s measured by a matmul calibration in the same
+  framework, precision and thread settings on the same machine (``calibration``).
+
+This module imports no deep-learning framework: the site and the validators use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+RESULT_SCHEMA_VERSION = 1
+FLOPS_PER_MAC = 2
+
+TASKS = ("image-classification", "sentiment-analysis", "object-detection", "digits-accuracy")
+FRAMEWORKS = ("tensorflow", "pytorch")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Mode(StrEnum):
+    eager = "eager"  # PyTorch eager / TF eager (Keras model called directly, no tf.function)
+    graph = "graph"  # tf.function without XLA (TensorFlow's long-standing default for Keras fit/predict)
+    compiled = "compiled"  # torch.compile / tf.function(jit_compile=True)
+
+
+class Precision(StrEnum):
+    fp32 = "fp32"
+    bf16 = "bf16"  # mixed precision with bfloat16 compute, fp32 master weights
+    fp16 = "fp16"  # mixed precision with float16 compute and loss scaling (GPUs)
+
+
+class Phase(StrEnum):
+    train = "train"
+    inference = "inference"
+
+
+class Status(StrEnum):
+    ok = "ok"
+    failed = "failed"
+
+
+class FailureKind(StrEnum):
+    crash = "crash"
+    oom = "oom"
+    timeout = "timeout"
+    unsupported = "unsupported"  # e.g. bf16 requested on a device without it
+    error = "error"
+
+
+Task = Literal["image-classification", "sentiment-analysis", "object-detection", "digits-accuracy"]
+FrameworkId = Literal["tensorflow", "pytorch"]
+Positive = Annotated[float, Field(gt=0)]
+
+
+class RunConfig(_Model):
+    """What ran. Two results with equal configs (and environments) are comparable repeats of each other."""
+
+    suite: str
+    task: Task
+    framework: FrameworkId
+    mode: Mode
+    precision: Precision
+    phase: Phase
+    batch_size: int = Field(ge=1)
+    device: Literal["cpu", "cuda"]
+    threads: int = Field(ge=1, description="Intra-op threads, equal for both frameworks on CPU.")
+    inter_op_threads: int = Field(ge=1)
+    channels_last: bool = False
+    xla: bool = False
+    tf32: bool = False
+    shape: dict[str, int] = Field(default_factory=dict, description="e.g. image_size, seq_len, num_classes")
+    warmup_steps: int = Field(ge=0)
+    measured_steps: int = Field(ge=1, description="Steps per repeat.")
+    repeats: int = Field(ge=1)
+    timeout_s: float = Field(gt=0)
+
+
+class Calibration(_Model):
+    """The device's achievable peak, measured by a large matmul in the same framework and precision."""
+
+    peak_flops_per_s: Positive
+    matmul_size: int = Field(ge=1)
+    dtype: str
+    framework: FrameworkId
+    measured_at: dt.datetime
+
+
+class Metrics(_Model):
+    throughput_samples_per_s: Positive
+    throughput_ci95: tuple[float, float] = Field(description="95% bootstrap CI of the median throughput.")
+    step_time_s_median: Positive
+    latency_ms_p50: Positive | None = Field(None, description="Per-step latency at batch 1 (None otherwise).")
+    latency_ms_p90: Positive | None = None
+    latency_ms_p99: Positive | None = None
+    peak_memory_mb: Positive | None = Field(None, description="Peak memory of the run; None where not measurable.")
+    memory_kind: Literal["device", "host-rss-delta", "host-rss"] | None = None
+    first_step_s: Positive = Field(description="Wall time of the very first step, compilation included.")
+    compile_s: float | None = Field(None, ge=0, description="first_step_s minus a steady step, in compiled mode.")
+    flops_per_sample: Positive
+    achieved_flops_per_s: Positive
+    utilisation: float | None = Field(None, ge=0, le=1)
+    parameter_count: int = Field(ge=1)
+
+
+class Timing(_Model):
+    """Every repeat's raw wall time (seconds for ``measured_steps`` steps) and every step's, for review."""
+
+    repeat_times_s: list[Positive] = Field(min_length=1)
+    step_times_s: list[Positive] = Field(default_factory=list)
+    clock: str = "time.perf_counter"
+    synchronised: bool = Field(description="The device was synchronised before each clock read.")
+
+
+class Failure(_Model):
+    kind: FailureKind
+    message: str = Field(max_length=4000)
+
+
+class Environment(_Model):
+    hostname_hash: str = Field(description="Short hash of the host name: groups runs by machine, reveals nothing.")
+    machine_label: str = Field(description="Human label, e.g. '2-core x86-64 CPU (AMD EPYC 7B13)'.")
+    os: str
+    python: str
+    cpu_model: str
+    cpu_cores_logical: int = Field(ge=1)
+    cpu_cores_physical: int | None = None
+    memory_gb: float = Field(gt=0)
+    gpu_model: str | None = None
+    gpu_driver: str | None = None
+    cuda_version: str | None = None
+    cudnn_version: str | None = None
+    framework_version: str
+    framework_build: dict[str, str] = Field(default_factory=dict, description="e.g. mkl/onednn flags, CUDA build")
+    thread_env: dict[str, str] = Field(default_factory=dict, description="OMP_NUM_THREADS and friends as set.")
+    git_commit: str
+    git_dirty: bool
+    command: str
+    load_before: tuple[float, float, float]
+    load_after: tuple[float, float, float]
+    busy: bool = Field(description="Load before or after exceeded the quiet threshold: not for the site.")
+
+
+class PerformanceResult(_Model):
+    kind: Literal["performance"] = "performance"
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    result_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{5,200}$")
+    status: Status
+    config: RunConfig
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    environment: Environment
+    metrics: Metrics | None = None
+    timing: Timing | None = None
+    calibration: Calibration | None = None
+    failure: Failure | None = None
+
+    @model_validator(mode="after")
+    def _status_matches_content(self) -> PerformanceResult:
+        if self.status is Status.ok and (self.metrics is None or self.timing is None):
+            raise ValueError("status 'ok' needs metrics and timing; a run without them must be status 'failed'")
+        if self.status is Status.failed and self.failure is None:
+            raise ValueError("status 'failed' needs a failure with its kind and message")
+        if self.finished_at < self.started_at:
+            raise ValueError("finished_at is before started_at")
+        return self
+
+
+class EpochRecord(_Model):
+    epoch: int = Field(ge=1)
+    train_loss: float = Field(ge=0)
+    test_accuracy: float = Field(ge=0, le=1)
+    elapsed_s: float = Field(ge=0)
+
+
+class AccuracyResult(_Model):
+    """One training run (one framework, one seed) of the accuracy-parity suite."""
+
+    kind: Literal["accuracy"] = "accuracy"
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    result_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{5,200}$")
+    status: Status
+    suite: str
+    task: Task
+    dataset: str
+    framework: FrameworkId
+    seed: int
+    config: dict[str, str | int | float | bool] = Field(description="Optimiser, schedule, batch, precision, ...")
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    environment: Environment
+    epochs: list[EpochRecord] = Field(default_factory=list)
+    initial_loss: float | None = Field(None, description="Loss of the first step, from the shared initial weights.")
+    final_test_accuracy: float | None = Field(None, ge=0, le=1)
+    target_accuracy: float | None = Field(None, ge=0, le=1)
+    time_to_target_s: float | None = Field(None, ge=0, description="None if the target was never reached.")
+    failure: Failure | None = None
+
+
+Result = Annotated[PerformanceResult | AccuracyResult, Field(discriminator="kind")]
+
+
+class ResultFile(_Model):
+    """Wrapper used only to validate a loaded document through the discriminated union."""
+
+    result: Result
