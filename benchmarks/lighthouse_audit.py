@@ -1,0 +1,90 @@
+"""Lighthouse (mobile profile) on the home page and a chart page of the built site, with Debian's Chromium.
+
+A benchmark, not a unit test: it prints the four category scores per page and exits 1 when one is under the bar
+(performance, accessibility and best practices ≥ 95, SEO ≥ 90). Run ``invoke build`` first; ``invoke audit`` runs it.
+The site is served on 127.0.0.1 only; Lighthouse's own network requests to other hosts are disabled by its flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SITE = REPO_ROOT / "site"
+LIGHTHOUSE = REPO_ROOT / "tools" / "node_modules" / "lighthouse" / "cli" / "index.js"
+BARS = {"performance": 95, "accessibility": 95, "best-practices": 95, "seo": 90}
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+    "--disable-sync --no-first-run"
+)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _chart_page() -> str | None:
+    for html in sorted(SITE.rglob("index.html")):
+        if "atlas-chart" in html.read_text(encoding="utf-8"):
+            rel = html.parent.relative_to(SITE).as_posix()
+            return "/" if rel == "." else f"/{rel}/"
+    return None
+
+
+def audit(url: str) -> dict[str, int]:
+    completed = subprocess.run(
+        ["node", str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
+         f"--chrome-flags={CHROME_FLAGS}", "--only-categories=performance,accessibility,best-practices,seo"],
+        capture_output=True, text=True, env={**os.environ, "CHROME_PATH": "/usr/bin/chromium"}, timeout=300,
+    )
+    if completed.returncode != 0:
+        raise SystemExit(f"lighthouse failed on {url}:\n{completed.stderr[-2000:]}")
+    report = json.loads(completed.stdout)
+    scores = {cid: round(cat["score"] * 100) for cid, cat in report["categories"].items()}
+    failing = [a for a in report["audits"].values() if a.get("score") is not None and a["score"] < 0.9
+               and a.get("scoreDisplayMode") in ("binary", "numeric", "metricSavings")]
+    for item in failing[:8]:
+        print(f"    below 0.9: {item['id']}: {item.get('displayValue', '')} {item['title']}")
+    return scores
+
+
+def main() -> int:
+    if not (SITE / "index.html").exists():
+        print("site/ is missing: run `invoke build` first", file=sys.stderr)
+        return 1
+    if not LIGHTHOUSE.exists():
+        print(f"{LIGHTHOUSE} missing: run `npm ci --prefix tools`", file=sys.stderr)
+        return 1
+    handler = functools.partial(_Quiet, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    pages = {"home": "/"}
+    chart = _chart_page()
+    if chart:
+        pages["chart page"] = chart
+    else:
+        print("no chart page found in site/: only the home page is audited")
+    below = []
+    try:
+        for name, path in pages.items():
+            print(f"{name} ({path}), mobile profile:")
+            scores = audit(base + path)
+            print("    " + "  ".join(f"{cat} {score}" for cat, score in scores.items()))
+            below += [f"{name}: {cat} {scores[cat]} < {bar}" for cat, bar in BARS.items() if scores[cat] < bar]
+    finally:
+        server.shutdown()
+    print("all scores at or above the bar" if not below else "below the bar: " + "; ".join(below))
+    return 1 if below else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
