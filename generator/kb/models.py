@@ -12,20 +12,60 @@ Why these shapes:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+)
 
 SCHEMA_VERSION = 1
 
+# Strictness is set per type, not globally: pydantic's global strict mode refuses the plain strings YAML gives for
+# enum fields. Text, integers and booleans are strict (a quoted "true" or "3" is an error, never coerced); enums
+# accept their string values; dates have their own rule below.
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Id = Annotated[
-    str,
-    StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", min_length=2, max_length=80),
+    StrictStr,
+    StringConstraints(pattern=ID_PATTERN, min_length=2, max_length=80),
     Field(description="Stable identifier: lower-case words joined by '-', e.g. 'torch-compile'."),
 ]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Text = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+ShortText = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Count = StrictInt
+Flag = StrictBool
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_WHITESPACE = re.compile(r"\s")
+
+
+def _calendar_date(value: object) -> object:
+    """Accept a date as YAML writes it (``2024-05-01``, quoted or not) and nothing else.
+
+    YAML turns an unquoted ``2024-05-01`` into a date and a quoted one into a string; both mean the same day, so
+    both are accepted. Pydantic's lax mode would also take Unix timestamps and midnight datetimes: refused here.
+    """
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date like 2024-05-01, without a time of day")
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"{value.strip()} is not a calendar date; write a real day as YYYY-MM-DD"
+            ) from None
+    raise ValueError("expected a date written as YYYY-MM-DD, e.g. 2024-05-01")
 
 
 def _not_in_future(value: dt.date) -> dt.date:
@@ -34,25 +74,33 @@ def _not_in_future(value: dt.date) -> dt.date:
     return value
 
 
-PastDate = Annotated[dt.date, AfterValidator(_not_in_future)]
+PastDate = Annotated[dt.date, BeforeValidator(_calendar_date), AfterValidator(_not_in_future)]
 
 
 def _http_url(value: str) -> str:
-    lowered = value.strip().lower()
-    if not (lowered.startswith("https://") or lowered.startswith("http://")):
-        raise ValueError("URL must start with https:// or http:// (javascript:, data: and other schemes are refused)")
-    if any(ch.isspace() for ch in value.strip()) or len(value) > 2000 or "." not in value.split("/")[2]:
+    # Lower-case scheme only, to match the JSON Schema pattern editors check as you type.
+    if not (value.strip().startswith("https://") or value.strip().startswith("http://")):
+        raise ValueError(
+            "URL must start with https:// or http:// (javascript:, data: and other schemes are refused)"
+        )
+    if _WHITESPACE.search(value.strip()) or len(value) > 2000 or "." not in value.split("/")[2]:
         raise ValueError("URL is not a well-formed web address (no spaces, a host name with a dot)")
     return value.strip()
 
 
-HttpUrl = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"pattern": "^https?://"})]
+HttpUrl = Annotated[
+    StrictStr, AfterValidator(_http_url), Field(json_schema_extra={"pattern": "^https?://[^\\s/]+\\.[^\\s/]"})
+]
 
 
 class Strict(BaseModel):
-    """Base for every model: unknown fields are errors, and values are not coerced across types."""
+    """Base for every model: unknown fields are errors, and values are not coerced across types.
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, str_strip_whitespace=True)
+    (Not pydantic's global ``strict=True``: that refuses enum values given as strings, which is all YAML has.
+    The field types above are strict one by one instead.)
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class ClaimStatus(StrEnum):
@@ -106,7 +154,9 @@ class Framework(Strict):
     homepage: HttpUrl
     repository: HttpUrl | None = None
     summary: Text
-    article_says: Text | None = Field(None, description="What the source article says, quoted or closely paraphrased.")
+    article_says: Text | None = Field(
+        None, description="What the source article says, quoted or closely paraphrased."
+    )
     sources: list[Id] = Field(min_length=1)
     last_reviewed: PastDate
 
@@ -140,7 +190,9 @@ class Aspect(Strict):
     id: Id
     topic: Id
     title: ShortText
-    article_says: dict[Id, Text] = Field(default_factory=dict, description="The article's cell per framework id.")
+    article_says: dict[Id, Text] = Field(
+        default_factory=dict, description="The article's cell per framework id."
+    )
     per_framework: dict[Id, FrameworkView] = Field(min_length=1)
     verdict: Text
     claims: list[Id] = Field(default_factory=list)
@@ -155,7 +207,7 @@ class Topic(Strict):
     id: Id
     title: ShortText
     category: Category
-    order: int = Field(ge=0, le=1000)
+    order: Count = Field(ge=0, le=1000)
     summary: Text
     at_a_glance: dict[Id, ShortText] = Field(min_length=1, description="One-line verdict per framework id.")
     sources: list[Id] = Field(min_length=1)
@@ -166,7 +218,9 @@ class UseCase(Strict):
     id: Id
     title: ShortText
     article_recommends: ShortText
-    recommendation: list[Id] = Field(min_length=1, description="Framework ids we recommend (several = either).")
+    recommendation: list[Id] = Field(
+        min_length=1, description="Framework ids we recommend (several = either)."
+    )
     rationale: Text
     claims: list[Id] = Field(default_factory=list)
     sources: list[Id] = Field(min_length=1)
@@ -188,7 +242,7 @@ class BenchmarkTask(Strict):
 class Trend(Strict):
     id: Id
     title: ShortText
-    from_article: bool
+    from_article: Flag
     summary: Text
     status: ClaimStatus
     claims: list[Id] = Field(default_factory=list)
@@ -198,7 +252,7 @@ class Trend(Strict):
 
 class ProCon(Strict):
     text: ShortText
-    from_article: bool
+    from_article: Flag
     status: ClaimStatus
     note: Text | None = None
     sources: list[Id] = Field(default_factory=list)
@@ -214,7 +268,7 @@ class ProsCons(Strict):
 
 class Faq(Strict):
     id: Id
-    order: int = Field(ge=0, le=1000)
+    order: Count = Field(ge=0, le=1000)
     question: ShortText
     article_answer: Text | None = None
     answer: Text
