@@ -154,6 +154,11 @@ class Environment(_Model):
     load_before: tuple[float, float, float]
     load_after: tuple[float, float, float]
     busy: bool = Field(description="Load before or after exceeded the quiet threshold: not for the site.")
+    foreign_cpu_share: float | None = Field(
+        None, ge=0, le=1,
+        description="Share of the machine's CPU time other processes used during the run (from /proc/stat, minus "
+        "the benchmark's own); above methodology.QUIET_FOREIGN_CPU_SHARE the run is flagged busy.",
+    )
 
 
 class PerformanceResult(_Model):

@@ -1,0 +1,125 @@
+"""``atlas bench`` / ``invoke bench``: plan a suite for this machine, run it, print what it measured.
+
+Examples::
+
+    atlas bench --suite smoke                       # every code path, tiny shapes (~2 minutes on 2 cores)
+    atlas bench --suite standard --resume           # the CPU results the site shows; continue after a stop
+    atlas bench --suite full --device cuda          # batch-size sweeps on a GPU
+    atlas bench --task image-classification --framework pytorch --mode compiled --dry-run
+    atlas bench --reproduce data/results/<machine>/<id>.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from generator.bench import environment, methodology, report
+from generator.bench.plan import DEFAULT_FRAMEWORKS, Filters, build_plan
+from generator.bench.runner import SuiteRunner
+from generator.results import PerformanceResult
+
+EXIT_INTERRUPTED = 130
+
+
+def _csv(values: list[str] | None) -> tuple[str, ...]:
+    """``--task a,b --task c`` → (a, b, c)."""
+    return tuple(v.strip() for value in values or [] for v in value.split(",") if v.strip())
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="atlas bench", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--suite", choices=[*methodology.SUITES, "accuracy"], default="standard")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                   help="auto: the GPU if nvidia-smi finds one, else the CPU")
+    p.add_argument("--framework", action="append", help=f"repeatable or comma-separated: {', '.join(DEFAULT_FRAMEWORKS)}")
+    p.add_argument("--task", action="append", help="repeatable or comma-separated task ids")
+    p.add_argument("--mode", action="append", help="eager, graph (TensorFlow), compiled")
+    p.add_argument("--precision", action="append", help="fp32, bf16, fp16")
+    p.add_argument("--phase", action="append", help="train, inference")
+    p.add_argument("--resume", action="store_true", help="skip configurations that already have a result")
+    p.add_argument("--retry-failed", action="store_true", help="with --resume: run failed configurations again")
+    p.add_argument("--reproduce", metavar="RESULT_JSON", type=Path,
+                   help="run exactly the configuration of a stored result again (a new result beside it)")
+    p.add_argument("--results-dir", type=Path, default=Path("data/results"))
+    p.add_argument("--timeout", type=float, help="seconds per run (default: the suite's)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    p.add_argument("--seeds", type=int, help="accuracy suite: seeds per framework")
+    p.add_argument("--epochs", type=int, help="accuracy suite: epochs per run")
+    return p
+
+
+def _run_accuracy(args: argparse.Namespace) -> int:
+    from generator.bench.accuracy import run_suite  # imported only for this suite
+
+    return run_suite(results_dir=args.results_dir, frameworks=list(_csv(args.framework) or DEFAULT_FRAMEWORKS),
+                     seeds=args.seeds, epochs=args.epochs, resume=args.resume)
+
+
+def _resolve_device(requested: str, host: environment.Host) -> str:
+    return ("cuda" if host.gpu else "cpu") if requested == "auto" else requested
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    # Piped to a file or CI log, rich would wrap tables at 80 columns; a log can be wide.
+    console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
+    if args.suite == "accuracy":
+        return _run_accuracy(args)
+
+    host = environment.capture_host(["atlas", "bench", *(sys.argv[1:] if argv is None else argv)])
+    if args.reproduce:
+        stored = PerformanceResult.model_validate_json(args.reproduce.read_text(encoding="utf-8"))
+        plan, device = [stored.config], stored.config.device
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dt%H%M%S")
+        title = f"reproduce {stored.result_id}"
+    else:
+        device = _resolve_device(args.device, host)
+        filters = Filters(frameworks=_csv(args.framework), tasks=_csv(args.task), modes=_csv(args.mode),
+                          precisions=_csv(args.precision), phases=_csv(args.phase))
+        unknown = set(filters.frameworks) - set(DEFAULT_FRAMEWORKS)
+        if unknown:
+            console.print(f"[red]unknown framework(s): {', '.join(sorted(unknown))}")
+            return 2
+        suite = methodology.SUITES[args.suite]
+        if device not in suite.devices:
+            console.print(f"the {args.suite} suite runs on {', '.join(suite.devices)} only; this is {device}: nothing to run")
+            return 0
+        plan = build_plan(args.suite, device, host, filters, args.timeout)
+        stamp = ""
+        title = f"{args.suite} suite on {host.machine_label(device)}"
+
+    if device == "cuda" and host.gpu is None:
+        console.print("[yellow]skipped: no NVIDIA GPU found (nvidia-smi); the GPU paths run where one is present")
+        return 0
+    if args.dry_run:
+        console.print(report.plan_table(plan, f"{title}: {len(plan)} runs"))
+        return 0
+    if not plan:
+        console.print("nothing to run: the filters leave no configuration")
+        return 0
+    if host.busy_at_start():
+        console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
+
+    with report.SuiteProgress(console, len(plan)) as progress:
+        runner = SuiteRunner(args.results_dir, host, progress, id_suffix=f".r{stamp}" if stamp else "")
+        outcome = runner.run(plan, resume=args.resume, retry_failed=args.retry_failed)
+
+    rows = outcome.kept + outcome.written
+    if rows:
+        console.print(report.summary_table(rows, title))
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning: {warning}")
+    folder = args.results_dir / host.machine_slug(device)
+    failed = sum(result.status == "failed" for _, result in outcome.written)
+    console.print(f"{len(outcome.written)} result(s) written to {folder} ({failed} failed), "
+                  f"{len(outcome.kept)} kept from before")
+    if outcome.interrupted:
+        console.print("[yellow]interrupted: every finished result is saved; run again with --resume to continue")
+        return EXIT_INTERRUPTED
+    return 0

@@ -1,0 +1,174 @@
+"""How the reference benchmarks measure, as data: the one place the harness and the site's methodology page read.
+
+No framework import here (the site imports this module). Every number below is a choice a reviewer may
+question, so each carries its reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- Training step ------------------------------------------------------------------------------------------
+# The same optimiser in both frameworks: plain SGD with momentum (no weight decay, no schedule). Speed does not
+# depend on the learning rate; equality does matter for the accuracy experiments that reuse the step.
+OPTIMIZER = "SGD"
+LEARNING_RATE = 0.01
+MOMENTUM = 0.9
+DATA_SEED = 0  # make_batch seed: both frameworks see byte-identical inputs
+MODEL_SEED = 0
+
+# --- Timing -------------------------------------------------------------------------------------------------
+# Each run: one first step (timed on its own: compilation, tracing and allocator warm-up land here), then the
+# rest of the warm-up steps (untimed), then `repeats` repeats of `measured_steps` steps. The device is
+# synchronised after every step, so every step's time is a real end-to-end time; each repeat's wall time is stored.
+CLOCK = "time.perf_counter"
+
+# --- Statistics ---------------------------------------------------------------------------------------------
+CONFIDENCE = 0.95  # the interval reported around the median
+BOOTSTRAP_RESAMPLES = 10_000  # percentile bootstrap of the median over repeats
+BOOTSTRAP_SEED = 0  # seeded: the same raw times always give the same interval
+LATENCY_PERCENTILES = (50, 90, 99)  # of per-step times, reported for batch-1 runs
+FLOPS_PER_MAC = 2  # 1 multiply-accumulate = 2 FLOPs, as in generator.results
+TRAIN_FLOPS_FACTOR = 3  # a training step ≈ forward + backward (2× forward) = 3× the forward FLOPs
+
+# --- Machine state ------------------------------------------------------------------------------------------
+# A run is flagged busy when processes other than the benchmark used more than this share of the machine's CPU
+# time while it ran (read from /proc/stat, minus the benchmark's own CPU time). The load average alone cannot
+# tell: on a 2-core machine a benchmark using both cores raises it to ~2 by itself, and back-to-back runs inherit
+# the previous run's decaying load.
+QUIET_FOREIGN_CPU_SHARE = 0.10
+# Also flagged busy: a 1-minute load average above this many runnable processes per core *before* the suite
+# starts (the runner measures it once, before it loads the machine itself).
+QUIET_LOAD_PER_CORE = 0.5
+
+# --- Threads and numerics -----------------------------------------------------------------------------------
+# CPU: both frameworks get the same intra-op thread count (all the cores the process may use) and one inter-op
+# thread (one socket; independent ops run one after another, each using every core), through their APIs and
+# the OMP/MKL/TF environment variables alike.
+INTER_OP_THREADS = 1
+# GPU: TF32 is off for fp32 runs in both frameworks (PyTorch's default for matmuls, not TensorFlow's): "fp32"
+# means IEEE fp32 arithmetic. Reduced-precision tensor-core speed is what the bf16/fp16 runs measure.
+TF32 = False
+# Channels-last memory layout for convolutional networks (inputs with an image_size): PyTorch converts model and
+# input (memory_format=torch.channels_last, faster with oneDNN on CPU and tensor cores on GPU); Keras is NHWC by
+# default. Recorded per run.
+CHANNELS_LAST_FOR_IMAGES = True
+# Modes. eager: the framework's define-by-run execution. graph (TensorFlow only): tf.function without XLA.
+# compiled: torch.compile (inductor, default options) of the model / tf.function(jit_compile=True) (XLA).
+MODES = {"pytorch": ("eager", "compiled"), "tensorflow": ("eager", "graph", "compiled")}
+TORCH_COMPILE_OPTIONS: dict[str, str] = {}  # torch.compile defaults: inductor backend, mode "default"
+
+
+# --- Peak calibration ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CalibrationPlan:
+    """A square matmul of ``size`` repeated: ``inner`` matmuls per timed trial, best of ``trials``."""
+
+    size: int
+    warmup: int
+    trials: int
+    inner: int
+
+
+CALIBRATION = {
+    "cpu": CalibrationPlan(size=2048, warmup=2, trials=7, inner=3),
+    "cuda": CalibrationPlan(size=8192, warmup=5, trials=10, inner=20),
+}
+
+
+# --- Suites -------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Sweep:
+    """A block of runs: every combination of the listed modes × precisions × phases × batch sizes.
+
+    ``modes``/``precisions`` of ``None`` mean all of them (the framework's modes; the precisions the device
+    supports). ``batch_sizes`` maps a task id to its batch sizes; ``"*"`` is the default for any other task.
+    """
+
+    phases: tuple[str, ...]
+    batch_sizes: dict[str, tuple[int, ...]]
+    modes: tuple[str, ...] | None = None
+    precisions: tuple[str, ...] | None = None
+    purpose: str = ""
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    description: str
+    warmup_steps: int  # includes the timed first step
+    measured_steps: int  # per repeat
+    repeats: int
+    timeout_s: float  # per run, the whole subprocess (start-up and compilation included)
+    sweeps: tuple[Sweep, ...]
+    devices: tuple[str, ...] = ("cpu", "cuda")
+
+
+SUITES: dict[str, Suite] = {
+    "smoke": Suite(
+        name="smoke",
+        description=(
+            "Tiny shapes through every code path: both frameworks, every task, every mode and precision, training "
+            "and inference. Checks the harness end to end; its numbers mean nothing."
+        ),
+        warmup_steps=1,
+        measured_steps=2,
+        repeats=2,
+        timeout_s=300,
+        sweeps=(
+            # Pairwise covering: every (mode, precision), (mode, phase) and (precision, phase) pair runs once
+            # per task and framework, in far fewer runs than the full product.
+            Sweep(phases=("train",), batch_sizes={"*": (2,)}, modes=("eager",), precisions=("fp32",)),
+            Sweep(phases=("inference",), batch_sizes={"*": (1,)}, modes=("eager",), precisions=("bf16",)),
+            Sweep(phases=("inference",), batch_sizes={"*": (1,)}, modes=("graph", "compiled"), precisions=("fp32",)),
+            Sweep(phases=("train",), batch_sizes={"*": (2,)}, modes=("graph", "compiled"), precisions=("bf16",)),
+        ),
+    ),
+    "standard": Suite(
+        name="standard",
+        description=(
+            "Real shapes sized for a small CPU: ResNet-50 at 224×224, BERT-base at 128 tokens, YOLOv8n at 640×640. "
+            "Throughput at a moderate batch for every mode and precision, training and inference; latency at batch 1."
+        ),
+        warmup_steps=3,
+        measured_steps=3,
+        repeats=5,
+        timeout_s=900,
+        sweeps=(
+            Sweep(
+                phases=("inference",),
+                batch_sizes={"image-classification": (16,), "sentiment-analysis": (16,), "object-detection": (4,),
+                             "*": (16,)},
+                purpose="inference throughput",
+            ),
+            Sweep(
+                phases=("inference",),
+                batch_sizes={"*": (1,)},
+                precisions=("fp32",),
+                purpose="inference latency at batch 1",
+            ),
+            Sweep(
+                phases=("train",),
+                batch_sizes={"image-classification": (16,), "sentiment-analysis": (16,), "*": (16,)},
+                modes=("eager", "graph", "compiled"),
+                purpose="training throughput",
+            ),
+        ),
+    ),
+    "full": Suite(
+        name="full",
+        description="Batch-size sweeps for a GPU: fp32 (TF32 off), bf16 and fp16, training and inference.",
+        warmup_steps=10,
+        measured_steps=20,
+        repeats=5,
+        timeout_s=1800,
+        devices=("cuda",),
+        sweeps=(
+            Sweep(phases=("inference",), batch_sizes={"object-detection": (1, 8, 32, 64), "*": (1, 8, 32, 128, 256)}),
+            Sweep(phases=("train",), batch_sizes={"*": (8, 32, 64, 128)}),
+        ),
+    ),
+}
+
+PRECISIONS_BY_DEVICE = {"cpu": ("fp32", "bf16"), "cuda": ("fp32", "bf16", "fp16")}
+FULL_SUITE_ONLY_PRECISIONS = ("fp16",)  # fp16 + loss scaling: the GPU sweep only

@@ -1,0 +1,258 @@
+"""Runs a plan: every configuration in its own worker subprocess, every result written atomically as it finishes.
+
+- One process per run (``python -m generator.bench.worker``): a framework is never imported twice in one
+  process, nor both frameworks together, and a crash takes down only its own run.
+- The same thread environment for both frameworks; CPU runs hide any GPU.
+- A run that crashes, runs out of memory or times out becomes a ``failed`` result with its reason; the suite
+  goes on. Ctrl-C or SIGTERM stops the current run without recording it; finished results stay, and
+  ``--resume`` skips them next time.
+- The device's peak is calibrated once per (framework, device, precision, threads) per suite, in its own
+  subprocess, the first time a run needs it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.bench import environment, methodology, stats
+from generator.bench.plan import config_key
+from generator.results import (Calibration, Environment, Failure, FailureKind, Metrics, PerformanceResult, RunConfig,
+                               Status, Timing)
+
+CALIBRATION_TIMEOUT_S = 300.0
+LOG_TAIL_CHARS = 2500
+DISTRIBUTIONS = {"pytorch": ("torch",), "tensorflow": ("tensorflow", "tensorflow-cpu")}
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file in the same folder, flush it to disk, then rename over ``path``: a reader (or an
+    interrupted suite) sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def worker_env(config: RunConfig) -> dict[str, str]:
+    """The worker's environment: identical thread settings whichever framework it imports."""
+    env = dict(os.environ)
+    threads, inter_op = str(config.threads), str(config.inter_op_threads)
+    env.update(OMP_NUM_THREADS=threads, MKL_NUM_THREADS=threads, OPENBLAS_NUM_THREADS=threads,
+               TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS=inter_op)
+    env.update(PYTHONHASHSEED="0", PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(environment.REPO_ROOT), env.get("PYTHONPATH")]))
+    if config.device == "cpu":
+        env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU run must not touch a GPU, in either framework
+    return env
+
+
+@dataclass
+class WorkerOutcome:
+    payload: dict[str, Any] | None  # None when the worker died before writing one
+    returncode: int | None  # None when it was killed for running past its timeout
+    log_tail: str
+
+
+def run_worker(action: str, config: RunConfig, timeout_s: float) -> WorkerOutcome:
+    with tempfile.TemporaryDirectory(prefix="atlas-bench-") as folder:
+        output, log_path = Path(folder) / "payload.json", Path(folder) / "worker.log"
+        request = json.dumps({"action": action, "config": config.model_dump(mode="json"), "output": str(output)})
+        with log_path.open("wb") as log:
+            # Its own session: a timeout or an interrupt kills the worker's whole process group (compiler
+            # subprocesses included), and a terminal's Ctrl-C reaches only the runner, which decides.
+            process = subprocess.Popen([sys.executable, "-m", "generator.bench.worker", request],
+                                       stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       env=worker_env(config), cwd=environment.REPO_ROOT, start_new_session=True)
+            try:
+                returncode: int | None = process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                returncode = None
+            except BaseException:
+                _kill_group(process)
+                raise
+        payload = json.loads(output.read_text(encoding="utf-8")) if output.exists() else None
+        tail = log_path.read_text(encoding="utf-8", errors="replace")[-LOG_TAIL_CHARS:]
+    return WorkerOutcome(payload, returncode, tail)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def failure_of(outcome: WorkerOutcome, timeout_s: float) -> Failure:
+    """Why a run produced no measurement, from the worker's own report or, if it died, its exit status."""
+    if outcome.payload is not None and outcome.payload.get("status") == "failed":
+        return Failure.model_validate(outcome.payload["failure"])
+    tail = f"\n--- last worker output ---\n{outcome.log_tail}" if outcome.log_tail.strip() else ""
+    code = outcome.returncode
+    if code is None:
+        kind, message = FailureKind.timeout, f"no result within the {timeout_s:g} s timeout; the worker was killed"
+    elif code in (-signal.SIGKILL, 128 + signal.SIGKILL):
+        kind, message = FailureKind.oom, "the worker was killed by SIGKILL, most likely by the out-of-memory killer"
+    elif code < 0:
+        kind, message = FailureKind.crash, f"the worker died from signal {signal.Signals(-code).name}"
+    else:
+        kind, message = FailureKind.crash, f"the worker exited with status {code} without a result"
+    return Failure(kind=kind, message=(message + tail)[:4000])
+
+
+def installed_version(framework: str) -> str:
+    for distribution in DISTRIBUTIONS[framework]:
+        try:
+            return importlib.metadata.version(distribution)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """``kill`` stops a suite the way Ctrl-C does: the current run is abandoned, finished ones stay."""
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@dataclass
+class SuiteReport:
+    written: list[tuple[Path, PerformanceResult]] = field(default_factory=list)
+    kept: list[tuple[Path, PerformanceResult]] = field(default_factory=list)  # --resume: already there
+    warnings: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+
+class SuiteRunner:
+    def __init__(self, results_dir: Path, host: environment.Host, progress: Any = None, id_suffix: str = "") -> None:
+        self.results_dir = results_dir
+        self.id_suffix = id_suffix  # --reproduce: a new file beside the original, never over it
+        self.host = host
+        self.progress = progress  # generator.bench.report.Progress, or None for silence
+        self.calibrations: dict[tuple[Any, ...], Calibration | None] = {}
+        self.report = SuiteReport()
+
+    def result_path(self, config: RunConfig, result_id: str | None = None) -> Path:
+        name = result_id or config_key(config) + self.id_suffix
+        return self.results_dir / self.host.machine_slug(config.device) / f"{name}.json"
+
+    def existing(self, config: RunConfig) -> PerformanceResult | None:
+        path = self.result_path(config)
+        try:
+            return PerformanceResult.model_validate_json(path.read_text(encoding="utf-8"))
+        except (OSError, ValidationError):
+            return None  # missing or unreadable: run it (again)
+
+    def run(self, plan: list[RunConfig], resume: bool = False, retry_failed: bool = False) -> SuiteReport:
+        with sigterm_as_interrupt():
+            try:
+                for index, config in enumerate(plan):
+                    previous = self.existing(config) if resume else None
+                    if previous is not None and not (retry_failed and previous.status is Status.failed):
+                        self.report.kept.append((self.result_path(config), previous))
+                        self._advance(index, len(plan), config, kept=True)
+                        continue
+                    self._advance(index, len(plan), config, kept=False)
+                    path = self.result_path(config)
+                    result = self.run_one(config, path.stem)
+                    write_atomic(path, result.model_dump_json(indent=2) + "\n")
+                    self.report.written.append((path, result))
+                    if self.progress:
+                        self.progress.finished(result)
+            except KeyboardInterrupt:
+                self.report.interrupted = True
+        return self.report
+
+    def _advance(self, index: int, total: int, config: RunConfig, kept: bool) -> None:
+        if self.progress:
+            self.progress.starting(index, total, config, kept)
+
+    def calibration_for(self, config: RunConfig) -> Calibration | None:
+        key = (config.framework, config.device, config.precision, config.threads, config.inter_op_threads,
+               config.tf32)
+        if key not in self.calibrations:
+            outcome = run_worker("calibrate", config, CALIBRATION_TIMEOUT_S)
+            if outcome.payload is not None and outcome.payload.get("status") == "ok":
+                self.calibrations[key] = Calibration.model_validate(outcome.payload["calibration"])
+            else:
+                self.calibrations[key] = None
+                reason = failure_of(outcome, CALIBRATION_TIMEOUT_S)
+                self.report.warnings.append(f"calibration {' '.join(map(str, key[:3]))} failed "
+                                            f"({reason.kind}): utilisation not reported — {reason.message[:300]}")
+        return self.calibrations[key]
+
+    def run_one(self, config: RunConfig, result_id: str) -> PerformanceResult:
+        calibration = self.calibration_for(config)
+        load_before = os.getloadavg()
+        meter = environment.CpuShareMeter()
+        meter.start()
+        started = dt.datetime.now(dt.UTC)
+        outcome = run_worker("run", config, config.timeout_s)
+        finished = dt.datetime.now(dt.UTC)
+        foreign_share = meter.stop()
+        env = self._environment(config, outcome.payload, load_before, os.getloadavg(), foreign_share)
+        common = dict(result_id=result_id, config=config, started_at=started, finished_at=finished, environment=env,
+                      calibration=calibration)
+        if outcome.payload is None or outcome.payload.get("status") != "ok":
+            return PerformanceResult(status=Status.failed, failure=failure_of(outcome, config.timeout_s), **common)
+        metrics = stats.run_metrics(
+            batch_size=config.batch_size, measured_steps=config.measured_steps, train=config.phase == "train",
+            compiled=config.mode != "eager", payload=outcome.payload,
+            peak_flops_per_s=calibration.peak_flops_per_s if calibration else None)
+        if metrics["utilisation"] is not None and metrics["utilisation"] > 1:
+            self.report.warnings.append(f"{result_id}: achieved FLOP/s above the calibrated peak "
+                                        f"({metrics['utilisation']:.2f}×): utilisation not recorded")
+            metrics["utilisation"] = None
+        measurement = outcome.payload["measurement"]
+        timing = Timing(repeat_times_s=measurement["repeat_times_s"], step_times_s=measurement["step_times_s"],
+                        clock=methodology.CLOCK, synchronised=True)
+        return PerformanceResult(status=Status.ok, metrics=Metrics(**metrics), timing=timing, **common)
+
+    def _environment(self, config: RunConfig, payload: dict[str, Any] | None, load_before: tuple[float, ...],
+                     load_after: tuple[float, ...], foreign_share: float | None) -> Environment:
+        host = self.host
+        framework = (payload or {}).get("framework") or {}
+        gpu = host.gpu if config.device == "cuda" else None
+        env = worker_env(config)
+        thread_env = {name: env[name] for name in environment.THREAD_ENV_VARS} | framework.get("threads", {})
+        busy = host.busy_at_start() or (foreign_share or 0.0) > methodology.QUIET_FOREIGN_CPU_SHARE
+        return Environment(
+            hostname_hash=host.hostname_hash, machine_label=host.machine_label(config.device), os=host.os,
+            python=host.python, cpu_model=host.cpu_model, cpu_cores_logical=host.cpu_cores_logical,
+            cpu_cores_physical=host.cpu_cores_physical, memory_gb=host.memory_gb,
+            gpu_model=gpu.name if gpu else None, gpu_driver=gpu.driver if gpu else None,
+            cuda_version=framework.get("cuda_version"), cudnn_version=framework.get("cudnn_version"),
+            framework_version=framework.get("framework_version") or installed_version(config.framework),
+            framework_build=framework.get("framework_build", {}), thread_env=thread_env,
+            git_commit=host.git_commit, git_dirty=host.git_dirty, command=host.command,
+            load_before=load_before, load_after=load_after, busy=busy, foreign_cpu_share=foreign_share,
+        )
