@@ -1,0 +1,381 @@
+"""The measured comparison: the benchmarks overview and one page per benchmark task.
+
+Numbers come only from ``ctx.results`` (validated result files); nothing here computes a figure the harness did not
+measure except ratios of two measured figures. Results are compared only within one *machine group* (same machine,
+device, thread count and suite: the same shapes on the same hardware), and within it the latest run of each
+configuration counts. A configuration nobody measured is shown as "not measured" with a link to how to contribute
+it, never as zero or as a blank that reads like zero.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pandas as pd
+from markupsafe import Markup
+
+from generator.bench.workloads.base import TASK_PACKAGES
+from generator.kb.models import BenchmarkTask
+from generator.results import FRAMEWORKS
+from generator.site import charts
+from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
+from generator.site.context import Page, SiteContext
+from generator.site.environments import (
+    DOWNLOADS_PAGE,
+    ENVIRONMENTS_PAGE,
+    RESULTS_CSV,
+    RESULTS_JSON,
+    RUNS_PAGE,
+    machine_anchor,
+    run_anchor,
+)
+from generator.site.markup import inert, relative_link, render
+from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
+from generator.site.pagekit import PageKit
+
+SECTION = "Benchmarks"
+OVERVIEW_PAGE = "benchmarks/index.md"
+PERFORMANCE_TASKS = tuple(TASK_PACKAGES)  # the speed benchmarks; digits-accuracy belongs to the accuracy page
+NOT_MEASURED = "not measured"
+
+
+def task_page_path(task_id: str) -> str:
+    return f"benchmarks/{task_id}.md"
+
+
+def task_phases(task_id: str) -> tuple[str, ...]:
+    """The phases the harness runs for a task (detection is inference-only), from the task's own common.py."""
+    try:
+        return tuple(importlib.import_module(f"{TASK_PACKAGES[task_id]}.common").PHASES)
+    except (ImportError, AttributeError, KeyError):
+        return ("train", "inference")
+
+
+def framework_names(ctx: SiteContext) -> dict[str, str]:
+    """Display names of the benchmarked frameworks, in a fixed order (the order of generator.results)."""
+    known = {framework.id: framework.name for framework in ctx.kb.frameworks}
+    return {framework_id: known.get(framework_id, framework_id) for framework_id in FRAMEWORKS}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Machine groups and comparisons.
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Machine:
+    """Results comparable with each other: same machine, device, thread count and suite (hence shapes)."""
+
+    machine_id: str
+    device: str
+    threads: int
+    suite: str
+    label: str
+    device_model: str
+
+    @property
+    def where(self) -> str:
+        hardware = f"GPU {self.device_model}" if self.device == "cuda" else f"CPU {self.device_model}"
+        return f"{self.label} ({hardware}, {self.threads} threads, {self.suite} suite)"
+
+    @property
+    def anchor(self) -> str:
+        return machine_anchor(self.machine_id)
+
+
+GROUP_KEYS = ["machine_id", "device", "threads", "suite"]
+CONFIG_KEYS = ["task", "framework", "mode", "precision", "phase", "batch_size"]
+
+
+def machine_groups(frame: pd.DataFrame) -> list[tuple[Machine, pd.DataFrame]]:
+    """Each machine group with the latest measurement of each configuration in it (GPU groups first)."""
+    groups = []
+    if frame.empty:
+        return groups
+    for key, rows in frame.groupby(GROUP_KEYS, sort=True):
+        latest = rows.sort_values("measured_at").drop_duplicates(CONFIG_KEYS, keep="last")
+        first = latest.iloc[-1]
+        machine = Machine(str(key[0]), str(key[1]), int(key[2]), str(key[3]), str(first["machine_label"]),
+                          str(first["device_model"]))
+        groups.append((machine, latest.reset_index(drop=True)))
+    return sorted(groups, key=lambda g: (g[0].device != "cuda", g[0].suite != "standard", g[0].where))
+
+
+def reference_batches(rows: pd.DataFrame, phases: tuple[str, ...]) -> dict[str, int]:
+    """Per phase, the batch size the comparisons use: the one measured most often, larger on ties; batch 1 (the
+    latency runs) only when it is all there is."""
+    chosen = {}
+    for phase in phases:
+        sizes = rows.loc[rows["phase"] == phase, "batch_size"]
+        if sizes.empty:
+            continue
+        counts = sizes[sizes != 1].value_counts() if (sizes != 1).any() else sizes.value_counts()
+        chosen[phase] = int(max(counts.index, key=lambda size: (counts[size], size)))
+    return chosen
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One row of a "who is faster" table: a setup, each framework's measurement (or None) and the verdict."""
+
+    phase: str
+    mode: str  # "best" = each framework's fastest mode
+    precision: str
+    batch_size: int | None
+    cells: dict[str, Any]  # framework id -> frame row (a namedtuple) or None
+    names: dict[str, str]
+
+    @property
+    def measured(self) -> list[Any]:
+        return [row for row in self.cells.values() if row is not None]
+
+    def verdict(self) -> str:
+        if len(self.measured) < len(self.cells):
+            return "—"
+        ranked = sorted(self.cells.items(), key=lambda item: item[1].throughput_samples_per_s, reverse=True)
+        (fast_id, fast), (_, slow) = ranked[0], ranked[-1]
+        ratio = fast.throughput_samples_per_s / slow.throughput_samples_per_s
+        if fast.throughput_ci_low <= slow.throughput_ci_high:
+            return f"too close to call ({ratio:.2f}×, intervals overlap)"
+        return f"{self.names[fast_id]} {ratio:.2f}× faster"
+
+
+def comparisons(rows: pd.DataFrame, task_id: str, names: dict[str, str]) -> list[Comparison]:
+    """The "who is faster" rows of one machine group: every measured mode × precision at each phase's reference
+    batch, eager and compiled fp32 always (so a gap shows), and each framework's best mode where there is a choice."""
+    phases = task_phases(task_id)
+    batches = reference_batches(rows, phases)
+    measured = {(r.phase, r.batch_size, r.framework, r.mode, r.precision): r for r in charts.records(rows)}
+    result = []
+    for phase in sorted(phases, key=lambda p: p != "inference"):
+        batch = batches.get(phase)
+        here = [r for key, r in measured.items() if key[:2] == (phase, batch)]
+        setups = {("eager", "fp32"), ("compiled", "fp32")} | {(r.mode, r.precision) for r in here}
+        for mode, precision in sorted(setups, key=lambda s: (MODE_ORDER.index(s[0]), PRECISION_ORDER.index(s[1]))):
+            cells = {framework: measured.get((phase, batch, framework, mode, precision)) for framework in names}
+            result.append(Comparison(phase, mode, precision, batch, cells, names))
+        for precision in sorted({r.precision for r in here}, key=PRECISION_ORDER.index):
+            same = [r for r in here if r.precision == precision]
+            if len({r.mode for r in same}) < 2:
+                continue
+            cells = {framework: max((r for r in same if r.framework == framework), default=None,
+                                    key=lambda r: r.throughput_samples_per_s) for framework in names}
+            result.append(Comparison(phase, "best", precision, batch, cells, names))
+    return result
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rendering helpers.
+# --------------------------------------------------------------------------------------------------------------
+
+
+class Links:
+    """Links from one page: to the run behind a number, to a machine, to how to contribute a measurement."""
+
+    def __init__(self, page: str) -> None:
+        self.page = page
+
+    def run(self, text: str, result_id: str) -> Markup:
+        return Markup(f"[{inert(text)}]({relative_link(self.page, RUNS_PAGE, run_anchor(result_id))})")
+
+    def machine(self, text: str, machine: Machine) -> Markup:
+        return Markup(f"[{inert(text)}]({relative_link(self.page, ENVIRONMENTS_PAGE, machine.anchor)})")
+
+    def to(self, text: str, page: str, anchor: str | None = None) -> Markup:
+        return Markup(f"[{inert(text)}]({relative_link(self.page, page, anchor)})")
+
+    def not_measured(self) -> Markup:
+        return Markup(f"{NOT_MEASURED} — ") + self.to("contribute it", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR)
+
+    def downloads(self) -> Markup:
+        return Markup("Download every measurement: {} · {} ({}).").format(
+            self.to("results.csv", RESULTS_CSV), self.to("results.json", RESULTS_JSON),
+            self.to("columns", DOWNLOADS_PAGE))
+
+
+def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
+    names = next(iter(items)).names if items else {}
+
+    def cell(row: Any, comparison: Comparison) -> Markup:
+        if row is None:
+            return links.not_measured()
+        text = links.run(f"{number(row.throughput_samples_per_s)}/s", row.result_id)
+        interval = f" [{number(row.throughput_ci_low)}–{number(row.throughput_ci_high)}]"
+        mode = f" ({row.mode})" if comparison.mode == "best" else ""
+        return text + Markup(" ") + inert(interval + mode)
+
+    return charts.Table(
+        ["Phase", "Mode", "Precision", "Batch", *[f"{name} (samples/s, 95% CI)" for name in names.values()],
+         "Faster"],
+        [[PHASE_LABELS[c.phase], "best of each" if c.mode == "best" else c.mode, c.precision,
+          c.batch_size or "—", *[cell(c.cells[f], c) for f in names], c.verdict()] for c in items],
+    )
+
+
+def _task_entry(ctx: SiteContext, task_id: str) -> BenchmarkTask | None:
+    return next((task for task in ctx.kb.benchmarks if task.id == task_id), None)
+
+
+def _task_title(ctx: SiteContext, task_id: str) -> str:
+    entry = _task_entry(ctx, task_id)
+    return entry.title if entry else task_id.replace("-", " ").capitalize()
+
+
+def _failure_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, str]) -> list[list[Any]]:
+    rows = []
+    for result in ctx.results.failed:
+        config = getattr(result, "config", None)
+        if config is None or config.task != task_id:
+            continue
+        rows.append([names.get(config.framework, config.framework), config.mode.value, config.precision.value,
+                     PHASE_LABELS[config.phase.value].lower(), config.batch_size, config.device,
+                     links.run(result.failure.kind.value, result.result_id), result.failure.message[:300]])
+    return rows
+
+
+def _busy_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, str]) -> list[list[Any]]:
+    rows = []
+    for result in ctx.results.busy:
+        config = getattr(result, "config", None)
+        if config is None or config.task != task_id or ctx.results.include_busy:
+            continue
+        load = ", ".join(f"{value:.2f}" for value in (*result.environment.load_before[:1],
+                                                        *result.environment.load_after[:1]))
+        rows.append([names.get(config.framework, config.framework), config.mode.value, config.precision.value,
+                     PHASE_LABELS[config.phase.value].lower(), config.batch_size,
+                     links.run(result.result_id, result.result_id), load])
+    return rows
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Pages.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def pages(ctx: SiteContext) -> list[Page]:
+    names = framework_names(ctx)
+    groups = machine_groups(ctx.results.frame)
+    result = [overview_page(ctx, names, groups)]
+    for order, task_id in enumerate(PERFORMANCE_TASKS, start=1):
+        result.append(task_page(ctx, task_id, names, groups, order))
+    return result
+
+
+def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]]) -> Page:
+    kit = PageKit(ctx, OVERVIEW_PAGE)
+    links = Links(OVERVIEW_PAGE)
+    tasks = []
+    for task_id in PERFORMANCE_TASKS:
+        entry = _task_entry(ctx, task_id)
+        if entry:
+            kit.shows("benchmarks", entry.id, entry.last_reviewed)
+        sections = []
+        for machine, rows in groups:
+            task_rows = rows[rows["task"] == task_id]
+            if task_rows.empty:
+                continue
+            sections.append({
+                "where": links.machine(machine.where, machine),
+                "table": comparison_table(comparisons(task_rows, task_id, names), links).markdown(),
+            })
+        empty = comparison_table(comparisons(ctx.results.frame.iloc[0:0], task_id, names), links).markdown()
+        tasks.append({
+            "title": _task_title(ctx, task_id),
+            "link": links.to("charts and details", task_page_path(task_id)),
+            "model": entry.model if entry else "",
+            "sections": sections,
+            "empty_table": empty,
+        })
+    body = render(
+        "benchmarks/overview.md.j2",
+        tasks=tasks,
+        frameworks=list(names.values()),
+        downloads=links.downloads(),
+        methodology=links.to("methodology", METHODOLOGY_PAGE),
+        environments=links.to("machines", ENVIRONMENTS_PAGE),
+        runs=links.to("every run", RUNS_PAGE),
+        contribute=links.to("contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
+        left_out=" ".join(filter(None, [
+            f"{failed} run(s) failed (crash, out of memory, timeout or unsupported); each task page lists them "
+            "with the reason." if (failed := len(ctx.results.failed)) else "",
+            f"{busy} run(s) were taken on a busy machine and are left out of the comparisons; the runs page lists "
+            "them." if (busy := 0 if ctx.results.include_busy else len(ctx.results.busy)) else "",
+        ])),
+    )
+    return kit.page("Benchmarks", body, section=SECTION, order=0,
+                    description="Who is faster, TensorFlow or PyTorch: our measurements, with confidence "
+                                "intervals and the hardware they came from.")
+
+
+def exhibits(machine: Machine, rows: pd.DataFrame, task_id: str, names: dict[str, str], links: Links,
+             step_times: dict[str, list[float]]) -> list[Exhibit]:
+    phases = [p for p in sorted(task_phases(task_id), key=lambda p: p != "inference")]
+    batches = reference_batches(rows, tuple(phases))
+    where = machine.where
+    found: list[Exhibit | None] = []
+    for phase in phases:
+        if phase in batches:
+            found.append(charts.throughput_exhibit(rows, names, links.run, where, phase, batches[phase]))
+            found.append(charts.sweep_exhibit(rows, names, links.run, where, phase))
+    found.append(charts.speedup_exhibit(rows, names, links.run, where))
+    found.append(charts.latency_exhibit(rows, names, links.run, where, step_times))
+    found.append(charts.memory_exhibit(rows, names, links.run, where, batches))
+    found.append(charts.utilisation_exhibit(rows, names, links.run, where, batches))
+    return [exhibit for exhibit in found if exhibit is not None]
+
+
+def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]],
+              order: int) -> Page:
+    path = task_page_path(task_id)
+    kit = PageKit(ctx, path)
+    links = Links(path)
+    entry = _task_entry(ctx, task_id)
+    edit = kit.shows("benchmarks", entry.id, entry.last_reviewed) if entry else Markup("")
+    step_times = {
+        result.result_id: list(result.timing.step_times_s)
+        for result in ctx.results.compared if result.config.task == task_id and result.timing
+    }
+    sections = []
+    chart_count = 0
+    for machine, rows in groups:
+        task_rows = rows[rows["task"] == task_id]
+        if task_rows.empty:
+            continue
+        shown = [  # chart ids unique on the page: one set of charts per machine
+            replace(e, chart=replace(e.chart, chart_id=f"{e.chart.chart_id}-{machine.anchor}"))
+            for e in exhibits(machine, task_rows, task_id, names, links, step_times)
+        ]
+        chart_count += len(shown)
+        sections.append({
+            "where": machine.where,
+            "machine_link": links.machine("full environment", machine),
+            "anchor": f"on-{machine.anchor}",
+            "table": comparison_table(comparisons(task_rows, task_id, names), links).markdown(),
+            "exhibits": [{"heading": e.heading, "figure": charts.figure(e.chart, ctx.repo_root),
+                          "table": e.table.markdown()} for e in shown],
+        })
+    failed = _failure_rows(ctx, task_id, links, names)
+    busy = _busy_rows(ctx, task_id, links, names)
+    body = render(
+        "benchmarks/task.md.j2",
+        title=_task_title(ctx, task_id),
+        entry=entry,
+        edit=edit,
+        article_says=[{"framework": names.get(k, k), "text": v} for k, v in (entry.article_says if entry else {}).items()],
+        claims=kit.claims(entry.claims) if entry and entry.claims else Markup(""),
+        cites=kit.cite(entry.sources) if entry else Markup(""),
+        sections=sections,
+        empty_table=comparison_table(comparisons(ctx.results.frame.iloc[0:0], task_id, names), links).markdown(),
+        contribute=links.to("how to contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
+        methodology=links.to("methodology", METHODOLOGY_PAGE),
+        downloads=links.downloads(),
+        failed=charts.Table(["Framework", "Mode", "Precision", "Phase", "Batch", "Device", "Failure", "Message"],
+                            failed).markdown() if failed else None,
+        busy=charts.Table(["Framework", "Mode", "Precision", "Phase", "Batch", "Run", "Load before, after"],
+                          busy).markdown() if busy else None,
+        loader=charts.loader(path) if chart_count else Markup(""),
+    )
+    return kit.page(_task_title(ctx, task_id), body, section=SECTION, order=order,
+                    description=f"Measured speed of TensorFlow and PyTorch: {_task_title(ctx, task_id)}.")

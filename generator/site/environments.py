@@ -1,0 +1,264 @@
+"""Provenance: the machines results came from, every run (one anchor each), and the downloadable data.
+
+Every number elsewhere on the site links to ``benchmarks/runs.md#run-<result id>``; the run's row there names its
+machine (``benchmarks/environments.md#machine-<hash>``), its configuration, its status and the JSON file it was read
+from, so a reader can go from a bar in a chart to the raw repeat times in three clicks.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import math
+import re
+from collections import defaultdict
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from generator.resultset import COLUMNS, Result
+from generator.results import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
+from generator.site.context import Asset, Page, SiteContext
+from generator.site.charts import Table
+from generator.site.markup import external_link, inert, relative_link, render
+from generator.site.pagekit import PageKit
+
+SECTION = "Benchmarks"
+ENVIRONMENTS_PAGE = "benchmarks/environments.md"
+RUNS_PAGE = "benchmarks/runs.md"
+DOWNLOADS_PAGE = "benchmarks/data.md"
+RESULTS_CSV = "api/results.csv"
+RESULTS_JSON = "api/results.json"
+
+
+def _slug(value: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-") or "x"
+    if slug != value:  # keep anchors unique when two ids differ only in characters the slug drops
+        slug += "-" + hashlib.sha1(value.encode()).hexdigest()[:6]
+    return slug
+
+
+def run_anchor(result_id: str) -> str:
+    return f"run-{_slug(result_id)}"
+
+
+def machine_anchor(machine_id: str) -> str:
+    return f"machine-{_slug(machine_id)}"
+
+
+def _config(result: Result) -> dict[str, Any]:
+    """What ran, the same fields for both kinds of result."""
+    if isinstance(result, PerformanceResult):
+        c = result.config
+        return {"task": c.task, "framework": c.framework, "setup": f"{c.mode.value} · {c.precision.value}",
+                "phase": c.phase.value, "batch": c.batch_size, "device": c.device}
+    return {"task": result.task, "framework": result.framework, "setup": f"seed {result.seed}",
+            "phase": "accuracy", "batch": result.config.get("batch_size", "—"), "device": "—"}
+
+
+def _status(result: Result, include_busy: bool) -> str:
+    if result.status is Status.failed and result.failure:
+        return f"failed ({result.failure.kind.value}): {result.failure.message[:160]}"
+    if result.environment.busy and not include_busy:
+        return "busy machine: left out of the comparisons"
+    return "ok"
+
+
+def _headline(result: Result) -> str:
+    if isinstance(result, PerformanceResult) and result.metrics:
+        return f"{result.metrics.throughput_samples_per_s:,.4g} samples/s"
+    if isinstance(result, AccuracyResult) and result.final_test_accuracy is not None:
+        return f"{result.final_test_accuracy:.2%} test accuracy"
+    return "—"
+
+
+def _by_machine(ctx: SiteContext) -> dict[str, list[Result]]:
+    machines: dict[str, list[Result]] = defaultdict(list)
+    for result in sorted(ctx.results.results, key=lambda r: (r.environment.hostname_hash, r.started_at)):
+        machines[result.environment.hostname_hash].append(result)
+    return dict(machines)
+
+
+def _distinct(values: list[Any]) -> str:
+    shown = list(dict.fromkeys("—" if v in (None, "", {}) else _format(v) for v in values))
+    return "; ".join(shown)
+
+
+def _format(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in sorted(value.items())) or "—"
+    if isinstance(value, tuple):
+        return " / ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+HARDWARE_FIELDS = {
+    "machine_label": "Machine",
+    "cpu_model": "CPU",
+    "cpu_cores_logical": "Logical cores",
+    "cpu_cores_physical": "Physical cores",
+    "memory_gb": "Memory (GB)",
+    "gpu_model": "GPU",
+    "gpu_driver": "GPU driver",
+    "cuda_version": "CUDA",
+    "cudnn_version": "cuDNN",
+    "os": "Operating system",
+    "python": "Python",
+}
+SOFTWARE_FIELDS = {
+    "framework_version": "Version",
+    "framework_build": "Build",
+    "thread_env": "Thread environment",
+}
+
+
+def environments_page(ctx: SiteContext) -> Page:
+    kit = PageKit(ctx, ENVIRONMENTS_PAGE)
+    machines = []
+    for machine_id, results in _by_machine(ctx).items():
+        environments = [r.environment for r in results]
+        hardware = [[label, _distinct([getattr(env, name) for env in environments])]
+                    for name, label in HARDWARE_FIELDS.items()]
+        software = []
+        by_framework: dict[str, list[Result]] = defaultdict(list)
+        for result in results:
+            by_framework[_config(result)["framework"]].append(result)
+        for framework, runs in sorted(by_framework.items()):
+            software.append([framework, *[_distinct([getattr(r.environment, name) for r in runs])
+                                          for name in SOFTWARE_FIELDS],
+                             _distinct([r.environment.git_commit[:12] for r in runs])])
+        statuses = [_status(r, ctx.results.include_busy) for r in results]
+        machines.append({
+            "anchor": machine_anchor(machine_id),
+            "label": results[-1].environment.machine_label,
+            "machine_id": machine_id,
+            "hardware": Table(["Hardware and system", ""], hardware).markdown(),
+            "software": Table(["Framework", *SOFTWARE_FIELDS.values(), "Harness commit"], software).markdown(),
+            "counts": {"ok": statuses.count("ok"), "failed": sum(s.startswith("failed") for s in statuses),
+                       "busy": sum(s.startswith("busy") for s in statuses)},
+            "first": min(r.started_at for r in results).date().isoformat(),
+            "last": max(r.finished_at for r in results).date().isoformat(),
+            "runs": Markup(f"[every run on this machine]({relative_link(ENVIRONMENTS_PAGE, RUNS_PAGE)}"
+                           f"#runs-{machine_anchor(machine_id)})"),
+        })
+    body = render("benchmarks/environments.md.j2", machines=machines)
+    return kit.page("Machines", body, section=SECTION, order=90,
+                    description="Every machine our benchmark results came from, with its full environment.")
+
+
+def runs_page(ctx: SiteContext) -> Page:
+    kit = PageKit(ctx, RUNS_PAGE)
+    sections = []
+    for machine_id, results in _by_machine(ctx).items():
+        rows = []
+        for result in results:
+            config = _config(result)
+            path = ctx.results.paths.get(result.result_id, "")
+            file_link = (external_link(f"{ctx.repo_url}/blob/main/{quote(path)}", "JSON")
+                         if ctx.repo_url.startswith(("https://", "http://")) and path else inert(path or "—"))
+            rows.append([
+                Markup(f'<span id="{run_anchor(result.result_id)}"></span>') + inert(result.result_id),
+                config["task"], config["framework"], result.environment.framework_version, config["setup"],
+                config["phase"], config["batch"], config["device"], _headline(result),
+                _status(result, ctx.results.include_busy), result.finished_at.strftime("%Y-%m-%d %H:%M"),
+                result.environment.git_commit[:10], file_link,
+            ])
+        sections.append({
+            "anchor": f"runs-{machine_anchor(machine_id)}",
+            "label": results[-1].environment.machine_label,
+            "machine": Markup(f"[environment]({relative_link(RUNS_PAGE, ENVIRONMENTS_PAGE, machine_anchor(machine_id))})"),
+            "rows": rows,
+        })
+    headers = ["Run", "Task", "Framework", "Version", "Setup", "Phase", "Batch", "Device", "Result", "Status",
+               "Finished (UTC)", "Commit", "File"]
+    body = render("benchmarks/runs.md.j2",
+                  sections=[{**s, "table": Table(headers, s["rows"]).markdown()} for s in sections],
+                  count=len(ctx.results.results),
+                  problems=len([p for p in ctx.results.problems if p.severity == "error"]))
+    return kit.page("Every run", body, section=SECTION, order=91,
+                    description="Every benchmark run behind the site's numbers, with its status and raw file.")
+
+
+def downloads_page(ctx: SiteContext) -> Page:
+    kit = PageKit(ctx, DOWNLOADS_PAGE)
+    body = render(
+        "benchmarks/data.md.j2",
+        columns=[{"name": Markup(f"`{name}`"), "meaning": meaning} for name, meaning in COLUMNS.items()],
+        csv=Markup(f"[{RESULTS_CSV.rsplit('/', 1)[-1]}]({relative_link(DOWNLOADS_PAGE, RESULTS_CSV)})"),
+        json=Markup(f"[{RESULTS_JSON.rsplit('/', 1)[-1]}]({relative_link(DOWNLOADS_PAGE, RESULTS_JSON)})"),
+        rows=len(ctx.results.frame),
+    )
+    return kit.page("Download the data", body, section=SECTION, order=92,
+                    description="Every measurement as CSV and JSON, one row per measurement, columns documented.")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# api/results.csv and api/results.json
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    """A JSON/CSV value: timestamps as ISO 8601, NaN as null, numpy scalars as Python numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def measurements(ctx: SiteContext) -> list[dict[str, Any]]:
+    return [{column: _plain(row[column]) for column in COLUMNS} for row in ctx.results.frame.to_dict("records")]
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value: Any) -> Any:
+    """Contributors' text cannot become a spreadsheet formula (OWASP CSV injection); numbers are untouched."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return "" if value is None else value
+
+
+def results_csv(ctx: SiteContext) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(list(COLUMNS))
+    for row in measurements(ctx):
+        writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+    return buffer.getvalue().encode("utf-8")
+
+
+def results_json(ctx: SiteContext) -> bytes:
+    failed = [
+        {"result_id": r.result_id, **_config(r), "failure": r.failure.kind.value, "message": r.failure.message}
+        for r in ctx.results.failed if r.failure
+    ]
+    document = {
+        "schema_version": RESULT_SCHEMA_VERSION,
+        "generated_at": ctx.built_at.isoformat(),
+        "columns": COLUMNS,
+        "measurements": measurements(ctx),
+        "failed": failed,
+        "excluded_busy": [] if ctx.results.include_busy else [r.result_id for r in ctx.results.busy],
+    }
+    return json.dumps(document, indent=1, ensure_ascii=False, allow_nan=False).encode("utf-8")
+
+
+def pages(ctx: SiteContext) -> list[Page | Asset]:
+    return [
+        environments_page(ctx),
+        runs_page(ctx),
+        downloads_page(ctx),
+        Asset(RESULTS_CSV, results_csv(ctx)),
+        Asset(RESULTS_JSON, results_json(ctx)),
+    ]

@@ -1,0 +1,148 @@
+"""The fact-check: every claim of the article with its verdict, the evidence, the sources, and our measurements.
+
+A claim whose ``measured_by`` names benchmark tasks also shows what our results say for those tasks (the same
+"who is faster" rows as the benchmark pages, fp32 and each framework's best mode) or, where nothing was measured,
+says so and how to contribute it. The verdict itself stays the knowledge base's (reviewed by a person); the page
+puts the measurements next to it so a reader can check one against the other.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+
+from markupsafe import Markup
+
+from generator.kb.models import Claim, ClaimStatus
+from generator.results import AccuracyResult, Status
+from generator.site.benchmarks import (
+    PERFORMANCE_TASKS,
+    Links,
+    comparison_table,
+    comparisons,
+    framework_names,
+    machine_groups,
+    task_page_path,
+)
+from generator.site.context import Page, SiteContext
+from generator.site.markup import inert, paragraphs, render
+from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
+from generator.site.pagekit import STATUS_LABELS, PageKit, badge, long_date, status_legend
+
+SECTION = "Fact-check"
+FACTCHECK_PAGE = "fact-check.md"
+
+# The article's sections in its own order (its table of contents), so the page reads along with the article.
+ARTICLE_SECTIONS = (
+    "Introduction",
+    "Overview of TensorFlow and PyTorch",
+    "Key Differences Between TensorFlow and PyTorch",
+    "Ease of Use",
+    "Performance and Speed",
+    "Flexibility and Customization",
+    "Community Support and Adoption",
+    "Deployment Capabilities",
+    "Use Cases",
+    "Benchmarking: Performance Comparison",
+    "Future Trends in AI Frameworks",
+    "Pros and Cons of TensorFlow and PyTorch",
+    "Conclusion",
+    "FAQs",
+    "References",
+)
+
+
+def _section_order(section: str) -> tuple[int, str]:
+    lowered = section.lower()
+    for index, known in enumerate(ARTICLE_SECTIONS):
+        if lowered.startswith(known.lower()) or known.lower().startswith(lowered):
+            return index, section
+    return len(ARTICLE_SECTIONS), section
+
+
+def performance_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
+    """Our measurements for one task: per machine, the fp32 and best-mode rows of the comparison."""
+    names = framework_names(ctx)
+    title = next((t.title for t in ctx.kb.benchmarks if t.id == task_id), task_id)
+    parts = []
+    for machine, rows in machine_groups(ctx.results.frame):
+        task_rows = rows[rows["task"] == task_id]
+        if task_rows.empty:
+            continue
+        chosen = [c for c in comparisons(task_rows, task_id, names) if c.precision == "fp32"]
+        parts.append(Markup("On {}:\n\n{}").format(links.machine(machine.where, machine),
+                                                     comparison_table(chosen, links).markdown()))
+    heading = Markup("**{}** ({}).").format(inert(title), links.to("all charts", task_page_path(task_id)))
+    if not parts:
+        return heading + Markup(" ") + links.not_measured()
+    return heading + Markup("\n\n") + Markup("\n\n").join(parts)
+
+
+def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
+    """Accuracy-parity runs: per framework, the mean and spread of the final test accuracy over seeds."""
+    names = framework_names(ctx)
+    runs: dict[str, list[AccuracyResult]] = defaultdict(list)
+    for result in ctx.results.accuracy:
+        if result.task == task_id and result.status is Status.ok and result.final_test_accuracy is not None \
+                and (ctx.results.include_busy or not result.environment.busy):
+            runs[result.framework].append(result)
+    title = next((t.title for t in ctx.kb.benchmarks if t.id == task_id), task_id)
+    heading = Markup("**{}**.").format(inert(title))
+    if not runs:
+        return heading + Markup(" ") + links.not_measured()
+    items = []
+    for framework, results in sorted(runs.items()):
+        accuracies = [r.final_test_accuracy for r in results]
+        spread = f"± {statistics.stdev(accuracies):.2%} (standard deviation) " if len(accuracies) > 1 else ""
+        seeds = Markup(", ").join(links.run(f"seed {r.seed}", r.result_id) for r in results)
+        items.append(Markup("- {}: {} {}mean final test accuracy over {} runs ({})").format(
+            inert(names.get(framework, framework)), inert(f"{statistics.mean(accuracies):.2%}"), inert(spread),
+            len(results), seeds))
+    return heading + Markup("\n\n") + Markup("\n").join(items)
+
+
+def evidence_for(ctx: SiteContext, claim: Claim, links: Links, cache: dict[str, Markup]) -> list[Markup]:
+    """Our measurements for each task the claim names (computed once per task: several claims share tasks)."""
+    for task_id in claim.measured_by:
+        if task_id not in cache:
+            builder = performance_evidence if task_id in PERFORMANCE_TASKS else accuracy_evidence
+            cache[task_id] = builder(ctx, task_id, links)
+    return [cache[task_id] for task_id in claim.measured_by]
+
+
+def pages(ctx: SiteContext) -> list[Page]:
+    kit = PageKit(ctx, FACTCHECK_PAGE)
+    links = Links(FACTCHECK_PAGE)
+    evidence: dict[str, Markup] = {}
+    by_section: dict[str, list[Claim]] = defaultdict(list)
+    for claim in ctx.kb.claims:
+        by_section[claim.section].append(claim)
+    sections = []
+    for section in sorted(by_section, key=_section_order):
+        claims = []
+        for claim in sorted(by_section[section], key=lambda c: c.id):
+            edit = kit.shows("claims", claim.id, claim.last_reviewed)
+            claims.append({
+                "anchor": kit.anchor_once(f"claim-{claim.id}"),
+                "badge": badge(claim.status),
+                "quote": inert(claim.quote),
+                "evidence": paragraphs(claim.evidence),
+                "cites": kit.cite(claim.sources),
+                "reviewed": long_date(claim.last_reviewed),
+                "edit": edit,
+                "measurements": evidence_for(ctx, claim, links, evidence),
+            })
+        sections.append({"title": section, "claims": claims})
+    counts = Counter(claim.status for claim in ctx.kb.claims)
+    body = render(
+        "benchmarks/factcheck.md.j2",
+        sections=sections,
+        total=len(ctx.kb.claims),
+        counts=[{"badge": badge(status), "count": counts.get(status, 0), "label": STATUS_LABELS[status]}
+                for status in ClaimStatus],
+        legend=status_legend(),
+        contribute=links.to("contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
+    )
+    return [kit.page("Fact-check", body, section=SECTION, order=0,
+                     description="Every claim of the article with its verdict, evidence, sources and our "
+                                 "measurements.")]
