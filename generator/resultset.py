@@ -68,6 +68,7 @@ COLUMNS: dict[str, str] = {
     "peak_flops_per_s": "The calibrated matmul peak utilisation is measured against.",
     "parameter_count": "Parameters of the model.",
     "busy": "The machine was loaded during the run (left out of comparisons by default).",
+    "foreign_cpu_share": "Share of the machine's CPU time other processes used during the run (0–1).",
     "git_commit": "Commit of the harness that produced the run.",
     "measured_at": "When the run finished (UTC, ISO 8601).",
 }
@@ -101,7 +102,7 @@ def complete_environment(result: Result) -> Iterator[tuple[str, str]]:
         "command": env.command,
     }
     device = result.config.device if isinstance(result, PerformanceResult) else None
-    if device == "cuda":
+    if device == "cuda" and result.status is Status.ok:  # a run that died early may not have reached the GPU
         required |= {"gpu_model": env.gpu_model, "gpu_driver": env.gpu_driver, "cuda_version": env.cuda_version}
     for name, value in required.items():
         if value is None or value.strip().lower() in _PLACEHOLDERS:
@@ -496,6 +497,7 @@ def result_row(result: PerformanceResult) -> dict[str, Any]:
         "peak_flops_per_s": result.calibration.peak_flops_per_s if result.calibration else None,
         "parameter_count": metrics.parameter_count,
         "busy": env.busy,
+        "foreign_cpu_share": env.foreign_cpu_share,
         "git_commit": env.git_commit,
         "measured_at": pd.Timestamp(finished).tz_convert("UTC"),
     }

@@ -37,6 +37,7 @@ import altair as alt
 from markupsafe import Markup
 
 from generator.site.context import Asset, SiteContext
+from generator.site.markup import inert, relative_link
 
 VEGA_JS = "assets/javascripts/vega.js"
 CHARTS_JS = "assets/javascripts/atlas-charts.js"
@@ -157,12 +158,12 @@ def figure(chart: Chart, repo_root: Path | None = None) -> Markup:
         "</figure>"
     ).format(
         id=safe,
-        label=f"{chart.title}. {chart.caption}",
+        label=inert(f"{chart.title}. {chart.caption}"),
         svg=Markup(svg),
         spec=Markup(_json_for_script(chart.spec)),
         caption_id=caption_id,
-        title=chart.title,
-        caption=chart.caption,
+        title=inert(chart.title),
+        caption=inert(chart.caption),
     )
 
 
@@ -188,8 +189,6 @@ _LOADER = """<div class="atlas-chart-loader" hidden markdown>[Vega](%(vega)s) [c
 def loader(page: str) -> Markup:
     """What a chart page ends with: links to the two scripts (Markdown links, so MkDocs checks them and rewrites
     them for the page's URL) and the inline script that loads them from those links' resolved addresses."""
-    from generator.site.markup import relative_link
-
     return Markup(_LOADER % {"vega": relative_link(page, VEGA_JS), "charts": relative_link(page, CHARTS_JS)})
 
 
@@ -307,8 +306,6 @@ class Table:
     rows: list[list[Any]]  # Markup cells are kept; anything else is shown as inert text
 
     def markdown(self) -> Markup:
-        from generator.site.markup import inert
-
         def cell(value: Any) -> Markup:
             return value if isinstance(value, Markup) else inert(value)
 
@@ -448,7 +445,7 @@ def speedup_exhibit(frame, names: dict[str, str], link, where: str) -> Exhibit |
     keys = ["framework", "precision", "phase", "batch_size"]
     eager = frame[frame["mode"] == "eager"].set_index(keys)
     compiled = frame[frame["mode"] == "compiled"].set_index(keys)
-    both = eager.join(compiled, how="inner", lsuffix="_eager", rsuffix="_compiled").reset_index()
+    both = eager.merge(compiled, left_index=True, right_index=True, suffixes=("_eager", "_compiled")).reset_index()
     if both.empty:
         return None
     both["speedup"] = both["throughput_samples_per_s_compiled"] / both["throughput_samples_per_s_eager"]
