@@ -116,10 +116,10 @@ def complete_environment(result: Result) -> Iterator[tuple[str, str]]:
 
 
 def dates_in_the_past(result: Result) -> Iterator[tuple[str, str]]:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     for name in ("started_at", "finished_at"):
         value: dt.datetime = getattr(result, name)
-        aware = value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
         if aware > now + dt.timedelta(minutes=5):
             yield name, f"{value.isoformat()} is in the future — record the real time (UTC)"
 
@@ -461,7 +461,7 @@ def result_row(result: PerformanceResult) -> dict[str, Any]:
     """One row of the frame / CSV for an ok performance result (columns as in :data:`COLUMNS`)."""
     config, env, metrics = result.config, result.environment, result.metrics
     assert metrics is not None  # ok results always have metrics (the schema says so)
-    finished = result.finished_at if result.finished_at.tzinfo else result.finished_at.replace(tzinfo=dt.timezone.utc)
+    finished = result.finished_at if result.finished_at.tzinfo else result.finished_at.replace(tzinfo=dt.UTC)
     return {
         "result_id": result.result_id,
         "task": config.task,

@@ -25,15 +25,16 @@ from generator.site.context import Page, SiteContext
 from generator.site.environments import (
     DOWNLOADS_PAGE,
     ENVIRONMENTS_PAGE,
+    FACTCHECK_PAGE,
     RESULTS_CSV,
     RESULTS_JSON,
     RUNS_PAGE,
     machine_anchor,
     run_anchor,
 )
-from generator.site.markup import inert, relative_link, render
+from generator.site.markup import inert
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
-from generator.site.pagekit import PageKit
+from generator.site.pagekit import badge
 
 SECTION = "Benchmarks"
 OVERVIEW_PAGE = "benchmarks/index.md"
@@ -178,13 +179,13 @@ class Links:
         self.page = page
 
     def run(self, text: str, result_id: str) -> Markup:
-        return Markup(f"[{inert(text)}]({relative_link(self.page, RUNS_PAGE, run_anchor(result_id))})")
+        return charts.md_link(text, self.page, RUNS_PAGE, run_anchor(result_id))
 
     def machine(self, text: str, machine: Machine) -> Markup:
-        return Markup(f"[{inert(text)}]({relative_link(self.page, ENVIRONMENTS_PAGE, machine.anchor)})")
+        return charts.md_link(text, self.page, ENVIRONMENTS_PAGE, machine.anchor)
 
     def to(self, text: str, page: str, anchor: str | None = None) -> Markup:
-        return Markup(f"[{inert(text)}]({relative_link(self.page, page, anchor)})")
+        return charts.md_link(text, self.page, page, anchor)
 
     def not_measured(self) -> Markup:
         return Markup(f"{NOT_MEASURED} — ") + self.to("contribute it", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR)
@@ -212,6 +213,21 @@ def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
         [[PHASE_LABELS[c.phase], "best of each" if c.mode == "best" else c.mode, c.precision,
           c.batch_size or "—", *[cell(c.cells[f], c) for f in names], c.verdict()] for c in items],
     )
+
+
+def claim_list(ctx: SiteContext, kit: charts.MarkdownPage, claim_ids: list[str]) -> Markup:
+    """The claims a task bears on: badge, the article's words, and a link to the verdict on the fact-check page."""
+    claims = {claim.id: claim for claim in ctx.kb.claims}
+    items = []
+    for claim_id in claim_ids:
+        claim = claims.get(claim_id)
+        if claim is None:
+            continue
+        kit.shows("claims", claim.id, claim.last_reviewed)
+        items.append(Markup("- {} “{}” — {}").format(
+            badge(claim.status), inert(claim.quote), kit.link("verdict and evidence", FACTCHECK_PAGE,
+                                                              f"claim-{claim.id}")))
+    return Markup("\n").join(items)
 
 
 def _task_entry(ctx: SiteContext, task_id: str) -> BenchmarkTask | None:
@@ -264,7 +280,7 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]]) -> Page:
-    kit = PageKit(ctx, OVERVIEW_PAGE)
+    kit = charts.MarkdownPage(ctx, OVERVIEW_PAGE)
     links = Links(OVERVIEW_PAGE)
     tasks = []
     for task_id in PERFORMANCE_TASKS:
@@ -288,7 +304,7 @@ def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Ma
             "sections": sections,
             "empty_table": empty,
         })
-    body = render(
+    body = charts.md_render(
         "benchmarks/overview.md.j2",
         tasks=tasks,
         frameworks=list(names.values()),
@@ -329,7 +345,7 @@ def exhibits(machine: Machine, rows: pd.DataFrame, task_id: str, names: dict[str
 def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]],
               order: int) -> Page:
     path = task_page_path(task_id)
-    kit = PageKit(ctx, path)
+    kit = charts.MarkdownPage(ctx, path)
     links = Links(path)
     entry = _task_entry(ctx, task_id)
     edit = kit.shows("benchmarks", entry.id, entry.last_reviewed) if entry else Markup("")
@@ -358,13 +374,13 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
         })
     failed = _failure_rows(ctx, task_id, links, names)
     busy = _busy_rows(ctx, task_id, links, names)
-    body = render(
+    body = charts.md_render(
         "benchmarks/task.md.j2",
         title=_task_title(ctx, task_id),
         entry=entry,
         edit=edit,
         article_says=[{"framework": names.get(k, k), "text": v} for k, v in (entry.article_says if entry else {}).items()],
-        claims=kit.claims(entry.claims) if entry and entry.claims else Markup(""),
+        claims=claim_list(ctx, kit, entry.claims) if entry and entry.claims else Markup(""),
         cites=kit.cite(entry.sources) if entry else Markup(""),
         sections=sections,
         empty_table=comparison_table(comparisons(ctx.results.frame.iloc[0:0], task_id, names), links).markdown(),

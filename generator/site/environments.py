@@ -19,17 +19,17 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from generator.resultset import COLUMNS, Result
 from generator.results import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
+from generator.resultset import COLUMNS, Result
+from generator.site.charts import MarkdownPage, Table, md_link, md_render
 from generator.site.context import Asset, Page, SiteContext
-from generator.site.charts import Table
-from generator.site.markup import external_link, inert, relative_link, render
-from generator.site.pagekit import PageKit
+from generator.site.markup import external_link, inert
 
 SECTION = "Benchmarks"
 ENVIRONMENTS_PAGE = "benchmarks/environments.md"
 RUNS_PAGE = "benchmarks/runs.md"
 DOWNLOADS_PAGE = "benchmarks/data.md"
+FACTCHECK_PAGE = "fact-check.md"
 RESULTS_CSV = "api/results.csv"
 RESULTS_JSON = "api/results.json"
 
@@ -118,7 +118,7 @@ SOFTWARE_FIELDS = {
 
 
 def environments_page(ctx: SiteContext) -> Page:
-    kit = PageKit(ctx, ENVIRONMENTS_PAGE)
+    kit = MarkdownPage(ctx, ENVIRONMENTS_PAGE)
     machines = []
     for machine_id, results in _by_machine(ctx).items():
         environments = [r.environment for r in results]
@@ -143,16 +143,15 @@ def environments_page(ctx: SiteContext) -> Page:
                        "busy": sum(s.startswith("busy") for s in statuses)},
             "first": min(r.started_at for r in results).date().isoformat(),
             "last": max(r.finished_at for r in results).date().isoformat(),
-            "runs": Markup(f"[every run on this machine]({relative_link(ENVIRONMENTS_PAGE, RUNS_PAGE)}"
-                           f"#runs-{machine_anchor(machine_id)})"),
+            "runs": kit.link("every run on this machine", RUNS_PAGE, f"runs-{machine_anchor(machine_id)}"),
         })
-    body = render("benchmarks/environments.md.j2", machines=machines)
+    body = md_render("benchmarks/environments.md.j2", machines=machines)
     return kit.page("Machines", body, section=SECTION, order=90,
                     description="Every machine our benchmark results came from, with its full environment.")
 
 
 def runs_page(ctx: SiteContext) -> Page:
-    kit = PageKit(ctx, RUNS_PAGE)
+    kit = MarkdownPage(ctx, RUNS_PAGE)
     sections = []
     for machine_id, results in _by_machine(ctx).items():
         rows = []
@@ -171,12 +170,12 @@ def runs_page(ctx: SiteContext) -> Page:
         sections.append({
             "anchor": f"runs-{machine_anchor(machine_id)}",
             "label": results[-1].environment.machine_label,
-            "machine": Markup(f"[environment]({relative_link(RUNS_PAGE, ENVIRONMENTS_PAGE, machine_anchor(machine_id))})"),
+            "machine": kit.link("environment", ENVIRONMENTS_PAGE, machine_anchor(machine_id)),
             "rows": rows,
         })
     headers = ["Run", "Task", "Framework", "Version", "Setup", "Phase", "Batch", "Device", "Result", "Status",
                "Finished (UTC)", "Commit", "File"]
-    body = render("benchmarks/runs.md.j2",
+    body = md_render("benchmarks/runs.md.j2",
                   sections=[{**s, "table": Table(headers, s["rows"]).markdown()} for s in sections],
                   count=len(ctx.results.results),
                   problems=len([p for p in ctx.results.problems if p.severity == "error"]))
@@ -185,12 +184,12 @@ def runs_page(ctx: SiteContext) -> Page:
 
 
 def downloads_page(ctx: SiteContext) -> Page:
-    kit = PageKit(ctx, DOWNLOADS_PAGE)
-    body = render(
+    kit = MarkdownPage(ctx, DOWNLOADS_PAGE)
+    body = md_render(
         "benchmarks/data.md.j2",
         columns=[{"name": Markup(f"`{name}`"), "meaning": meaning} for name, meaning in COLUMNS.items()],
-        csv=Markup(f"[{RESULTS_CSV.rsplit('/', 1)[-1]}]({relative_link(DOWNLOADS_PAGE, RESULTS_CSV)})"),
-        json=Markup(f"[{RESULTS_JSON.rsplit('/', 1)[-1]}]({relative_link(DOWNLOADS_PAGE, RESULTS_JSON)})"),
+        csv=md_link("results.csv", DOWNLOADS_PAGE, RESULTS_CSV),
+        json=md_link("results.json", DOWNLOADS_PAGE, RESULTS_JSON),
         rows=len(ctx.results.frame),
     )
     return kit.page("Download the data", body, section=SECTION, order=92,

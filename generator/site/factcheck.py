@@ -24,13 +24,14 @@ from generator.site.benchmarks import (
     machine_groups,
     task_page_path,
 )
+from generator.site.charts import MarkdownPage, md_paragraphs, md_render
 from generator.site.context import Page, SiteContext
-from generator.site.markup import inert, paragraphs, render
+from generator.site.environments import FACTCHECK_PAGE
+from generator.site.markup import inert
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
-from generator.site.pagekit import STATUS_LABELS, PageKit, badge, long_date, status_legend
+from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, badge
 
 SECTION = "Fact-check"
-FACTCHECK_PAGE = "fact-check.md"
 
 # The article's sections in its own order (its table of contents), so the page reads along with the article.
 ARTICLE_SECTIONS = (
@@ -111,7 +112,7 @@ def evidence_for(ctx: SiteContext, claim: Claim, links: Links, cache: dict[str, 
 
 
 def pages(ctx: SiteContext) -> list[Page]:
-    kit = PageKit(ctx, FACTCHECK_PAGE)
+    kit = MarkdownPage(ctx, FACTCHECK_PAGE)
     links = Links(FACTCHECK_PAGE)
     evidence: dict[str, Markup] = {}
     by_section: dict[str, list[Claim]] = defaultdict(list)
@@ -123,24 +124,26 @@ def pages(ctx: SiteContext) -> list[Page]:
         for claim in sorted(by_section[section], key=lambda c: c.id):
             edit = kit.shows("claims", claim.id, claim.last_reviewed)
             claims.append({
-                "anchor": kit.anchor_once(f"claim-{claim.id}"),
+                "anchor": Markup('<span id="claim-{}"></span>').format(claim.id),
                 "badge": badge(claim.status),
                 "quote": inert(claim.quote),
-                "evidence": paragraphs(claim.evidence),
+                "evidence": md_paragraphs(claim.evidence),
                 "cites": kit.cite(claim.sources),
-                "reviewed": long_date(claim.last_reviewed),
+                "reviewed": Markup('<time datetime="{}">{}</time>').format(
+                    claim.last_reviewed.isoformat(), f"{claim.last_reviewed.day} {claim.last_reviewed:%B %Y}"),
                 "edit": edit,
                 "measurements": evidence_for(ctx, claim, links, evidence),
             })
         sections.append({"title": section, "claims": claims})
     counts = Counter(claim.status for claim in ctx.kb.claims)
-    body = render(
+    body = md_render(
         "benchmarks/factcheck.md.j2",
         sections=sections,
         total=len(ctx.kb.claims),
         counts=[{"badge": badge(status), "count": counts.get(status, 0), "label": STATUS_LABELS[status]}
                 for status in ClaimStatus],
-        legend=status_legend(),
+        legend=Markup("; ").join(Markup("{} {}").format(badge(status), STATUS_MEANINGS[status])
+                                  for status in ClaimStatus),
         contribute=links.to("contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
     )
     return [kit.page("Fact-check", body, section=SECTION, order=0,

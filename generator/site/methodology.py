@@ -17,7 +17,6 @@ import re
 import tokenize
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -25,15 +24,13 @@ from markupsafe import Markup
 
 from generator import results as result_schema
 from generator.bench import methodology as harness
-from generator.site.charts import Table
+from generator.site.charts import MarkdownPage, Table, contributing_page, md_paragraphs, md_render
 from generator.site.context import Page, SiteContext
-from generator.site.markup import inert, paragraphs, relative_link, render
-from generator.site.pagekit import PageKit
+from generator.site.markup import inert
 
 SECTION = "Benchmarks"
 METHODOLOGY_PAGE = "benchmarks/methodology.md"
 CONTRIBUTE_ANCHOR = "contribute-a-measurement"
-CONTRIBUTING_DOCS = ("contributing/index.md", "contributing.md", "CONTRIBUTING.md")
 
 _SECTION_COMMENT = re.compile(r"^#\s*-{2,}\s*(?P<title>.+?)\s*-{2,}\s*$")
 _STRUCTURED = {"SUITES", "CALIBRATION"}  # rendered as their own tables below
@@ -169,14 +166,8 @@ def recorded_settings(ctx: SiteContext) -> Table | None:
                   "Inter-op threads", "TF32", "Channels-last", "XLA", "Runs"], rows)
 
 
-def contributing_page(ctx: SiteContext) -> str | None:
-    """The hand-written contributing page, when the docs folder has one (linked, never guessed)."""
-    docs = Path(ctx.repo_root) / "docs"
-    return next((path for path in CONTRIBUTING_DOCS if (docs / path).exists()), None)
-
-
 def pages(ctx: SiteContext) -> list[Page]:
-    kit = PageKit(ctx, METHODOLOGY_PAGE)
+    kit = MarkdownPage(ctx, METHODOLOGY_PAGE)
     blocks = [
         {
             "title": block.title,
@@ -192,18 +183,17 @@ def pages(ctx: SiteContext) -> list[Page]:
         for block in read_settings(harness)
     ]
     contributing = contributing_page(ctx)
-    body = render(
+    body = md_render(
         "benchmarks/methodology.md.j2",
         module=Markup(f"`{harness.__name__}`"),
-        intro=paragraphs(inspect.getdoc(harness) or ""),
+        intro=md_paragraphs(inspect.getdoc(harness) or ""),
         blocks=blocks,
         suites=suites_table().markdown(),
         calibration=calibration_table().markdown(),
         conventions=[inert(text) for text in schema_conventions()],
         recorded=(table.markdown() if (table := recorded_settings(ctx)) else None),
         contribute_anchor=CONTRIBUTE_ANCHOR,
-        contributing=(Markup(f"[contributing guide]({relative_link(METHODOLOGY_PAGE, contributing)})")
-                      if contributing else None),
+        contributing=kit.link("contributing guide", contributing) if contributing else None,
     )
     return [kit.page("Methodology", body, section=SECTION, order=80,
                      description="How the benchmarks measure: warm-up, repeats, statistics, synchronisation, "

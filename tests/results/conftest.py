@@ -40,7 +40,7 @@ def make_context(loaded, results: ResultSet) -> SiteContext:
         results=results,
         repo_url="https://github.com/framework-atlas/framework-atlas",
         edit_base="https://github.com/framework-atlas/framework-atlas/edit/main/",
-        built_at=dt.datetime(2026, 1, 6, 12, 0, tzinfo=dt.timezone.utc),
+        built_at=dt.datetime(2026, 1, 6, 12, 0, tzinfo=dt.UTC),
         repo_root=REPO_ROOT,
     )
 

@@ -34,27 +34,27 @@ PEAK_FLOPS = 4.0e12
 
 
 def environment(framework: str = "pytorch", *, busy: bool = False, device: str = "cpu", **changes: Any) -> Environment:
-    values: dict[str, Any] = dict(
-        hostname_hash="synth01",
-        machine_label=SYNTHETIC_MACHINE,
-        os="Linux-synthetic",
-        python="3.11.0",
-        cpu_model="Synthetic CPU 2-core",
-        cpu_cores_logical=2,
-        cpu_cores_physical=1,
-        memory_gb=8.0,
-        framework_version="2.99.0" if framework == "pytorch" else "2.98.0",
-        framework_build={"onednn": "synthetic"},
-        thread_env={"OMP_NUM_THREADS": "2"},
-        git_commit="0123456789abcdef0123456789abcdef01234567",
-        git_dirty=False,
-        command="invoke bench --suite synthetic-test",
-        load_before=(0.1, 0.1, 0.1),
-        load_after=(0.2, 0.1, 0.1),
-        busy=busy,
-    )
+    values: dict[str, Any] = {
+        "hostname_hash": "synth01",
+        "machine_label": SYNTHETIC_MACHINE,
+        "os": "Linux-synthetic",
+        "python": "3.11.0",
+        "cpu_model": "Synthetic CPU 2-core",
+        "cpu_cores_logical": 2,
+        "cpu_cores_physical": 1,
+        "memory_gb": 8.0,
+        "framework_version": "2.99.0" if framework == "pytorch" else "2.98.0",
+        "framework_build": {"onednn": "synthetic"},
+        "thread_env": {"OMP_NUM_THREADS": "2"},
+        "git_commit": "0123456789abcdef0123456789abcdef01234567",
+        "git_dirty": False,
+        "command": "invoke bench --suite synthetic-test",
+        "load_before": (0.1, 0.1, 0.1),
+        "load_after": (0.2, 0.1, 0.1),
+        "busy": busy,
+    }
     if device == "cuda":
-        values |= dict(gpu_model="Synthetic GPU", gpu_driver="999.1", cuda_version="99.0", cudnn_version="9.9")
+        values |= {"gpu_model": "Synthetic GPU", "gpu_driver": "999.1", "cuda_version": "99.0", "cudnn_version": "9.9"}
     values |= changes
     return Environment(**values)
 
@@ -74,7 +74,7 @@ def performance(
     result_id: str | None = None,
     repeats: int = 5,
     measured_steps: int = 4,
-    started_at: dt.datetime = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.timezone.utc),
+    started_at: dt.datetime = dt.datetime(2026, 1, 5, 12, 0, tzinfo=dt.UTC),
 ) -> PerformanceResult:
     """A consistent ok result: every derived figure agrees with the raw times it is derived from."""
     spread = [0.98, 0.99, 1.0, 1.01, 1.03, 1.0, 0.995, 1.005][:repeats]

@@ -114,7 +114,7 @@ def test_figure_markup_cannot_be_broken_by_hostile_data(tmp_path):
     )
     chart = charts.Chart("hostile", spec, HOSTILE, HOSTILE)
     html = str(charts.figure(chart, tmp_path))
-    spec_block = re.search(r'<script type="application/json" class="atlas-chart__spec">(.*?)</script>', html, re.S)
+    spec_block = re.search(r'<script type="application/json" class="atlas-chart__spec">(.*?)</script>', html, re.DOTALL)
     assert spec_block and json.loads(spec_block.group(1))["data"]["values"][0]["name"].startswith("<script>")
     outside = html.replace(spec_block.group(0), "")
     assert "<script>alert" not in outside and "&lt;script&gt;" in outside

@@ -30,7 +30,7 @@ def test_strict_build_renders_the_chart_pages_with_their_data(built_site):
     assert "<svg" in html and "Throughput (samples/s)" in html
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', html)
     assert not [src for src in scripts if src.startswith(("http:", "https:", "//"))]
-    loader_links = re.findall(r'class="atlas-chart-loader"[^>]*>.*?href="([^"]+)".*?href="([^"]+)"', html, re.S)
+    loader_links = re.findall(r'class="atlas-chart-loader"[^>]*>.*?href="([^"]+)".*?href="([^"]+)"', html, re.DOTALL)
     assert loader_links == [("../../assets/javascripts/vega.js", "../../assets/javascripts/atlas-charts.js")]
 
 
