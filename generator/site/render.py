@@ -1,0 +1,135 @@
+"""From page writers' output to a docs folder and a MkDocs configuration, ready for ``mkdocs build``.
+
+Kept apart from :mod:`generator.site.build` so the preview server re-renders with exactly the same code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from markupsafe import escape
+
+from generator.site.context import Asset, Page
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
+HANDWRITTEN_DIR = REPO_ROOT / "docs"
+HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
+
+# Menu tabs, in order. A section no writer uses is simply absent; a section not listed here goes before "Sources".
+SECTION_ORDER = ["Home", "Compare", "Choose", "Benchmarks", "Sources", "About"]
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
+
+
+class RenderError(Exception):
+    """A problem in the site's own pages (not in contributors' data): a bug or a hand-written page to fix."""
+
+
+def handwritten_pages(docs_dir: Path, edit_base: str) -> tuple[list[Page], list[Asset]]:
+    """The pages in docs/, each with front matter naming its title and menu place, plus their assets."""
+    pages: list[Page] = []
+    assets: list[Asset] = []
+    for file in sorted(docs_dir.rglob("*")):
+        if not file.is_file():
+            continue
+        rel = file.relative_to(docs_dir).as_posix()
+        if file.suffix != ".md":
+            assets.append(Asset(rel, file.read_bytes()))
+            continue
+        text = file.read_text(encoding="utf-8")
+        match = _FRONT_MATTER.match(text)
+        meta = yaml.safe_load(match.group(1)) if match else None
+        missing = [key for key in ("title", "nav_section", "last_reviewed") if not isinstance(meta, dict) or key not in meta]
+        if missing:
+            raise RenderError(f"docs/{rel}: front matter lacks {', '.join(missing)} — Tip: start the page with"
+                              " '---', 'title: ...', 'nav_section: About', 'last_reviewed: YYYY-MM-DD', '---'")
+        assert isinstance(meta, dict)
+        reviewed = meta["last_reviewed"]
+        reviewed = reviewed if isinstance(reviewed, dt.date) else dt.date.fromisoformat(str(reviewed))
+        footer = (
+            '\n\n<div class="atlas-pagefacts" markdown>\n\n'
+            f'**Last reviewed:** <time datetime="{reviewed.isoformat()}">{reviewed.day} {reviewed:%B %Y}</time>\n\n'
+            f'<a href="{escape(edit_base + "docs/" + rel)}">Edit this page</a>\n\n</div>\n'
+        )
+        pages.append(Page(rel, str(meta["title"]), text.rstrip() + footer, str(meta["nav_section"]),
+                          int(meta.get("nav_order", 0))))
+    return pages, assets
+
+
+def write_docs(items: Iterable[Page | Asset], docs_dir: Path) -> list[Page]:
+    """Write every page and asset under ``docs_dir``; files already there with the same bytes are left alone.
+
+    Leaving unchanged files untouched (and deleting the ones no longer produced) keeps the preview server's file
+    watcher quiet: only what really changed triggers a rebuild. Returns the pages, for the menu.
+    """
+    wanted: dict[Path, bytes] = {}
+    pages: list[Page] = []
+    for item in items:
+        if item.path.startswith(("/", "..")) or "/../" in item.path or "\\" in item.path:
+            raise RenderError(f"page path {item.path!r} must be relative to the docs folder")
+        target = docs_dir / item.path
+        if target in wanted:
+            raise RenderError(f"two writers produce {item.path}: each page path must be unique")
+        wanted[target] = item.markdown.encode("utf-8") if isinstance(item, Page) else item.content
+        if isinstance(item, Page):
+            pages.append(item)
+    for target, content in wanted.items():
+        if not (target.is_file() and target.read_bytes() == content):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    if docs_dir.exists():
+        for stale in [p for p in docs_dir.rglob("*") if p.is_file() and p not in wanted]:
+            stale.unlink()
+    return pages
+
+
+def navigation(pages: list[Page]) -> list[Any]:
+    """The MkDocs ``nav``: sections in :data:`SECTION_ORDER`, pages by (nav_order, title) within a section.
+
+    A page whose ``nav_section`` is empty is built and linked but not listed in the menu. Titles are HTML-escaped
+    here, once: the theme prints navigation titles without escaping them.
+    """
+    sections: dict[str, list[Page]] = {}
+    for page in pages:
+        if page.nav_section:
+            sections.setdefault(page.nav_section, []).append(page)
+    before_sources = SECTION_ORDER.index("Sources") - 0.5
+    ordered = sorted(sections, key=lambda name: SECTION_ORDER.index(name) if name in SECTION_ORDER else before_sources)
+    nav: list[Any] = []
+    for name in ordered:
+        entries = [{str(escape(page.title)): page.path}
+                   for page in sorted(sections[name], key=lambda page: (page.nav_order, page.title))]
+        if len(entries) == 1:
+            nav.append({str(escape(name)): next(iter(entries[0].values()))})
+        else:
+            nav.append({str(escape(name)): entries})
+    return nav
+
+
+def mkdocs_config(docs_dir: Path, site_dir: Path, nav: list[Any], built_at: dt.datetime, *, strict: bool,
+                  handwritten: list[str]) -> dict[str, Any]:
+    """The repository's mkdocs.yml with this build's folders, menu and build time filled in."""
+    config = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
+    config["docs_dir"] = str(docs_dir.resolve())
+    config["site_dir"] = str(site_dir.resolve())
+    config["nav"] = nav
+    config["strict"] = strict
+    config["theme"]["custom_dir"] = str((REPO_ROOT / config["theme"]["custom_dir"]).resolve())
+    config["hooks"] = [str(HOOKS)]
+    extra = config.setdefault("extra", {})
+    extra["built_at"] = built_at.isoformat(timespec="seconds")
+    extra["built_on"] = f"{built_at.day} {built_at:%B %Y}"
+    extra["atlas_handwritten"] = sorted(handwritten)
+    return config
+
+
+def repo_links() -> tuple[str, str]:
+    """(repository URL, base of edit links) from mkdocs.yml: one place to change when the repository moves."""
+    config = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
+    repo_url = str(config["repo_url"]).rstrip("/")
+    return repo_url, f"{repo_url}/edit/{config.get('extra', {}).get('branch', 'main')}/"
