@@ -109,6 +109,8 @@ HARDWARE_FIELDS = {
     "cudnn_version": "cuDNN",
     "os": "Operating system",
     "python": "Python",
+    "command": "Harness command",
+    "git_dirty": "Uncommitted harness changes",
 }
 SOFTWARE_FIELDS = {
     "framework_version": "Version",
@@ -137,7 +139,7 @@ def environments_page(ctx: SiteContext) -> Page:
             "anchor": machine_anchor(machine_id),
             "label": results[-1].environment.machine_label,
             "machine_id": machine_id,
-            "hardware": Table(["Hardware and system", ""], hardware).markdown(),
+            "hardware": Table(["Machine, system and harness", ""], hardware).markdown(),
             "software": Table(["Framework", *SOFTWARE_FIELDS.values(), "Harness commit"], software).markdown(),
             "counts": {"ok": statuses.count("ok"), "failed": sum(s.startswith("failed") for s in statuses),
                        "busy": sum(s.startswith("busy") for s in statuses)},

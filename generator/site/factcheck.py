@@ -73,10 +73,10 @@ def performance_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup
         chosen = [c for c in comparisons(task_rows, task_id, names) if c.precision == "fp32"]
         parts.append(Markup("On {}:\n\n{}").format(links.machine(machine.where, machine),
                                                      comparison_table(chosen, links).markdown()))
-    heading = Markup("**{}** ({}).").format(inert(title), links.to("all charts", task_page_path(task_id)))
+    heading = Markup("**{}** ({})").format(inert(title), links.to("all charts", task_page_path(task_id)))
     if not parts:
-        return heading + Markup(" ") + links.not_measured()
-    return heading + Markup("\n\n") + Markup("\n\n").join(parts)
+        return heading + Markup(": ") + links.not_measured()
+    return heading + Markup(".\n\n") + Markup("\n\n").join(parts)
 
 
 def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
@@ -88,9 +88,9 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
                 and (ctx.results.include_busy or not result.environment.busy):
             runs[result.framework].append(result)
     title = next((t.title for t in ctx.kb.benchmarks if t.id == task_id), task_id)
-    heading = Markup("**{}**.").format(inert(title))
+    heading = Markup("**{}**").format(inert(title))
     if not runs:
-        return heading + Markup(" ") + links.not_measured()
+        return heading + Markup(": ") + links.not_measured()
     items = []
     for framework, results in sorted(runs.items()):
         accuracies = [r.final_test_accuracy for r in results]
@@ -99,7 +99,7 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
         items.append(Markup("- {}: {} {}mean final test accuracy over {} runs ({})").format(
             inert(names.get(framework, framework)), inert(f"{statistics.mean(accuracies):.2%}"), inert(spread),
             len(results), seeds))
-    return heading + Markup("\n\n") + Markup("\n").join(items)
+    return heading + Markup(".\n\n") + Markup("\n").join(items)
 
 
 def evidence_for(ctx: SiteContext, claim: Claim, links: Links, cache: dict[str, Markup]) -> list[Markup]:

@@ -145,7 +145,7 @@ def schema_conventions() -> list[str]:
     doc = result_schema.__doc__ or ""
     _, _, rest = doc.partition("Conventions, stated once:")
     bullets = re.split(r"\n- ", "\n" + rest.split("\n\n")[0].strip())
-    return [" ".join(b.split()) for b in bullets if b.strip()]
+    return [" ".join(b.replace("``", "").split()) for b in bullets if b.strip()]
 
 
 RECORDED = ["warmup_steps", "measured_steps", "repeats", "threads", "inter_op_threads", "tf32", "channels_last",
@@ -172,7 +172,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         {
             "title": block.title,
             "parts": [
-                inert(item) if isinstance(item, str) else Markup("\n").join(
+                inert(item.replace("`", "")) if isinstance(item, str) else Markup("\n").join(
                     Markup("- `{}`: **{}**{}").format(
                         Markup(s.name), inert(format_value(s.value)),
                         Markup(" — ") + inert(s.why) if s.why else "")
