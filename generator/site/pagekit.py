@@ -100,6 +100,7 @@ class PageKit:
     _reviewed: list[dt.date] = field(default_factory=list)
     _anchors: set[str] = field(default_factory=set)
     _tab_sets: int = 0
+    _primary_edit: str | None = None
 
     @property
     def index(self) -> KbIndex:
@@ -107,8 +108,12 @@ class PageKit:
 
     # -- bookkeeping --------------------------------------------------------------------------------------------
 
-    def shows(self, collection: str, entry_id: str, last_reviewed: dt.date | None = None) -> Markup:
-        """Record that the page shows this entry; returns its own "edit this data" link for use beside it."""
+    def shows(self, collection: str, entry_id: str, last_reviewed: dt.date | None = None, *,
+              primary: bool = False) -> Markup:
+        """Record that the page shows this entry; returns its own "edit this data" link for use beside it.
+
+        ``primary``: the page is *about* this entry (a topic page and its topic): the theme's edit button opens it.
+        """
         path = self.ctx.origins.get((collection, entry_id))
         if last_reviewed is not None:
             self._reviewed.append(last_reviewed)
@@ -116,6 +121,8 @@ class PageKit:
             return Markup("")
         url = self.ctx.edit_url(collection, entry_id)
         self._edit_files.setdefault(path, url)
+        if primary:
+            self._primary_edit = url
         return edit_link(url, "Edit this data", path)
 
     def reviewed_on(self, day: dt.date) -> None:
@@ -215,7 +222,7 @@ class PageKit:
             "title": str(escape(title)),
             "description": str(escape(" ".join(description.split())[:200])) if description else None,
             "last_reviewed": self.last_reviewed.isoformat() if self.last_reviewed else None,
-            "edit_url": edit_urls[0] if len(edit_urls) == 1 else None,
+            "edit_url": self._primary_edit or (edit_urls[0] if len(edit_urls) == 1 else None),
             "atlas_html": True,
         }
         footer = self.footer()  # before the front matter is dumped: the footer may cite nothing new, but be safe

@@ -71,7 +71,7 @@ def index_page(ctx: SiteContext, topics: list[Topic]) -> Page:
 
 def topic_page(ctx: SiteContext, topic: Topic, aspects: list[Aspect], section: str, position: int) -> Page:
     kit = PageKit(ctx, topic_page_path(topic.id))
-    edit = kit.shows("topics", topic.id, topic.last_reviewed)
+    edit = kit.shows("topics", topic.id, topic.last_reviewed, primary=True)
     values = {
         "title": topic.title,
         "category": CATEGORY_LABELS[topic.category],
