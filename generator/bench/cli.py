@@ -16,9 +16,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
 from rich.console import Console
 
-from generator.bench import environment, methodology, report
+from generator.bench import environment, methodology, registry, report
 from generator.bench.plan import DEFAULT_FRAMEWORKS, Filters, build_plan
 from generator.bench.runner import SuiteRunner
 from generator.results import PerformanceResult
@@ -74,7 +75,15 @@ def main(argv: list[str] | None = None) -> int:
 
     host = environment.capture_host(["atlas", "bench", *(sys.argv[1:] if argv is None else argv)])
     if args.reproduce:
-        stored = PerformanceResult.model_validate_json(args.reproduce.read_text(encoding="utf-8"))
+        try:
+            stored = PerformanceResult.model_validate_json(args.reproduce.read_text(encoding="utf-8"))
+        except (OSError, ValidationError) as error:
+            reason = (error.strerror if isinstance(error, OSError) else
+                      f"not a valid performance result ({error.error_count()} problem(s), first: "
+                      f"{error.errors()[0]['msg']})")
+            console.print(f"{args.reproduce}: {reason} — pass a file written by `atlas bench` under data/results/",
+                          markup=False, highlight=False)
+            return 1
         plan, device = [stored.config], stored.config.device
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dt%H%M%S")
         title = f"reproduce {stored.result_id}"
@@ -84,12 +93,17 @@ def main(argv: list[str] | None = None) -> int:
                           precisions=_csv(args.precision), phases=_csv(args.phase))
         unknown = set(filters.frameworks) - set(DEFAULT_FRAMEWORKS)
         if unknown:
-            console.print(f"[red]unknown framework(s): {', '.join(sorted(unknown))}")
-            return 2
+            console.print(f"unknown framework(s): {', '.join(sorted(unknown))} — use {', '.join(DEFAULT_FRAMEWORKS)}")
+            return 1
         suite = methodology.SUITES[args.suite]
         if device not in suite.devices:
             console.print(f"the {args.suite} suite runs on {', '.join(suite.devices)} only; this is {device}: nothing to run")
             return 0
+        unknown_tasks = set(filters.tasks) - set(registry.task_packages())
+        if unknown_tasks:
+            console.print(f"unknown task(s): {', '.join(sorted(unknown_tasks))} — "
+                          f"use {', '.join(registry.task_packages())}")
+            return 1
         plan = build_plan(args.suite, device, host, filters, args.timeout)
         stamp = ""
         title = f"{args.suite} suite on {host.machine_label(device)}"

@@ -68,7 +68,8 @@ def build_plan(suite_name: str, device: str, host: environment.Host, filters: Fi
                                     xla=framework == "tensorflow" and mode == "compiled",
                                     tf32=device == "cuda" and methodology.TF32,
                                     shape=shape, warmup_steps=suite.warmup_steps,
-                                    measured_steps=suite.measured_steps, repeats=suite.repeats,
+                                    measured_steps=sweep.measured_steps or suite.measured_steps,
+                                    repeats=suite.repeats,
                                     timeout_s=timeout_s or suite.timeout_s,
                                 )
                                 configs.setdefault(config_key(config), config)

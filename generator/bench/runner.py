@@ -64,6 +64,8 @@ def worker_env(config: RunConfig) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(environment.REPO_ROOT), env.get("PYTHONPATH")]))
     if config.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU run must not touch a GPU, in either framework
+    else:
+        env["CUDA_DEVICE_ORDER"] = "PCI_BUS_ID"  # GPU 0 is nvidia-smi's GPU 0, the one the result names
     return env
 
 
