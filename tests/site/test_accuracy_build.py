@@ -1,0 +1,37 @@
+"""The accuracy page survives the real build: MkDocs in strict mode (links to the runs and anchors checked)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.site import build
+from tests.bench.accuracy.factory import paired_set
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+WRITERS = ["generator.site.charts", "generator.site.benchmarks", "generator.site.environments",
+           "generator.site.methodology", "generator.site.factcheck", "generator.site.accuracy"]
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory):
+    results = tmp_path_factory.mktemp("results")
+    for result in paired_set([0.99, 0.985, 0.992, 0.988, 0.991], [0.989, 0.987, 0.99, 0.989, 0.99], epochs=5):
+        path = results / "synthetic" / f"{result.result_id}.json"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    writers = build.WRITERS + [name for name in WRITERS if name not in build.WRITERS]
+    site = tmp_path_factory.mktemp("built") / "site"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "WRITERS", writers)
+        assert build.build_site(REPO_ROOT / "data", results, site) == 0
+    return site
+
+
+def test_strict_build_renders_the_accuracy_page(built_site):
+    html = (built_site / "benchmarks" / "accuracy" / "index.html").read_text(encoding="utf-8")
+    assert html.count('<figure class="atlas-chart"') == 2 and "<svg" in html
+    assert "No significant difference" in html and "paired t-test" in html
+    assert 'href="../runs/#run-accuracy-digits-tensorflow-seed0-' in html
+    assert 'class="admonition success"' in html
