@@ -73,6 +73,9 @@ COLUMNS: dict[str, str] = {
     "measured_at": "When the run finished (UTC, ISO 8601).",
 }
 
+# The smoke suite runs tiny shapes to check the harness end to end; its numbers mean nothing (see
+# generator.bench.methodology.SUITES), so its results are listed with every run but never compared.
+UNCOMPARED_SUITES = ("smoke",)
 _PLACEHOLDERS = {"", "unknown", "n/a", "na", "none", "null", "?", "todo"}
 _RELATIVE_TOLERANCE = 0.05  # derived figures must agree with what they are derived from within 5%
 
@@ -447,10 +450,11 @@ class ResultSet:
 
     @property
     def compared(self) -> list[PerformanceResult]:
-        """The ok performance results the comparisons use (busy ones only when include_busy)."""
+        """The ok performance results the comparisons use: not smoke runs, and busy ones only when include_busy."""
         return [
             r for r in self.performance
-            if r.status is Status.ok and (self.include_busy or not r.environment.busy)
+            if r.status is Status.ok and r.config.suite not in UNCOMPARED_SUITES
+            and (self.include_busy or not r.environment.busy)
         ]
 
     def by_id(self, result_id: str) -> Result | None:

@@ -20,7 +20,7 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from generator.results import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
-from generator.resultset import COLUMNS, Result
+from generator.resultset import COLUMNS, UNCOMPARED_SUITES, Result
 from generator.site.charts import MarkdownPage, Table, md_link, md_render
 from generator.site.context import Asset, Page, SiteContext
 from generator.site.markup import external_link, inert
@@ -64,6 +64,8 @@ def _status(result: Result, include_busy: bool) -> str:
         return f"failed ({result.failure.kind.value}): {result.failure.message[:160]}"
     if result.environment.busy and not include_busy:
         return "busy machine: left out of the comparisons"
+    if isinstance(result, PerformanceResult) and result.config.suite in UNCOMPARED_SUITES:
+        return "smoke suite: checks the harness, not compared"
     return "ok"
 
 

@@ -199,3 +199,13 @@ def test_failed_runs_are_valid_and_listed_with_their_reason(tmp_path):
 def test_missing_results_folder_means_no_results(tmp_path):
     loaded = load_results(tmp_path / "absent")
     assert loaded.results == [] and loaded.problems == [] and loaded.frame.empty
+
+
+def test_smoke_suite_results_are_valid_but_never_compared(tmp_path):
+    smoke = performance(result_id="synthetic-smoke-run")
+    document_ = document(smoke)
+    document_["config"]["suite"] = "smoke"
+    write(tmp_path, document_)
+    loaded = load_results(tmp_path)
+    assert loaded.problems == [] and [r.result_id for r in loaded.results] == ["synthetic-smoke-run"]
+    assert loaded.frame.empty
