@@ -290,8 +290,9 @@ def assets(repo_root: Path | None = None) -> list[Asset]:
 
 
 def pages(ctx: SiteContext) -> list[Asset]:
-    """Page writer: the chart scripts (every writer with charts, the accuracy page's too, relies on them)."""
-    return assets(ctx.repo_root)
+    """Page writer: the chart scripts (every writer with charts, the accuracy page's too, relies on them). With no
+    results there is no chart anywhere, and the bundle is not shipped."""
+    return assets(ctx.repo_root) if ctx.results.results else []
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -141,7 +141,7 @@ def environments_page(ctx: SiteContext) -> Page:
             "anchor": machine_anchor(machine_id),
             "label": results[-1].environment.machine_label,
             "machine_id": machine_id,
-            "hardware": Table(["Machine, system and harness", ""], hardware).markdown(),
+            "hardware": Table(["Machine, system and harness", "Value"], hardware).markdown(),
             "software": Table(["Framework", *SOFTWARE_FIELDS.values(), "Harness commit"], software).markdown(),
             "counts": {"ok": statuses.count("ok"), "failed": sum(s.startswith("failed") for s in statuses),
                        "busy": sum(s.startswith("busy") for s in statuses)},
