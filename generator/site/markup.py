@@ -58,7 +58,7 @@ def paragraphs(text: object, *, lead: Markup = Markup(""), tail: Markup = Markup
     parts = parts or [Markup("")]
     parts[0] = lead + parts[0]
     parts[-1] = parts[-1] + (Markup(" ") + tail if tail else Markup(""))
-    return Markup("\n").join(Markup("<p>{}</p>").format(part) for part in parts)
+    return Markup("\n".join(f"<p>{part}</p>" for part in parts))
 
 
 def text(value: object) -> Markup:
@@ -94,7 +94,7 @@ def safe_url(url: str) -> str:
 
 def external_link(url: str, label: object) -> Markup:
     """An ``<a>`` to another site: the URL checked and attribute-escaped, the label escaped."""
-    return Markup('<a href="{}">{}</a>').format(Markup(safe_url(url)), text(label))
+    return Markup(f'<a href="{safe_url(url)}">{text(label)}</a>')
 
 
 def page_url(docs_path: str) -> str:
@@ -107,6 +107,7 @@ def page_url(docs_path: str) -> str:
     return stem + "/"
 
 
+@lru_cache(maxsize=65536)
 def relative_url(from_page: str, to_path: str, anchor: str | None = None) -> str:
     """A link from one docs page to another page (``.md``) or file, relative as MkDocs writes them."""
     here = page_url(from_page)

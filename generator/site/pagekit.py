@@ -148,7 +148,7 @@ class PageKit:
 
     def link(self, label: object, to_page: str, anchor: str | None = None) -> Markup:
         """A link to another docs page (``topics/x.md``) or file, as the built site's relative URL."""
-        return Markup('<a href="{}">{}</a>').format(relative_url(self.path, to_page, anchor), text(label))
+        return Markup(f'<a href="{relative_url(self.path, to_page, anchor)}">{text(label)}</a>')
 
     def url(self, to_page: str, anchor: str | None = None) -> str:
         return relative_url(self.path, to_page, anchor)
@@ -232,9 +232,8 @@ class PageKit:
 
 def edit_link(url: str, label: str, data_path: str) -> Markup:
     """The one shape of an edit link (class ``atlas-edit``; the browser tests look for it)."""
-    return Markup('<a class="atlas-edit" href="{url}" title="Edit {path} on GitHub">{text}</a>').format(
-        url=Markup(safe_url(url)), path=data_path, text=label
-    )
+    return Markup(f'<a class="atlas-edit" href="{safe_url(url)}" title="Edit {escape(data_path)} on GitHub">'
+                  f"{escape(label)}</a>")
 
 
 def status_legend() -> Markup:

@@ -49,15 +49,15 @@ def locations(kb: KnowledgeBase) -> dict[tuple[str, str], tuple[str, Location | 
     for task in kb.benchmarks:
         found["benchmarks", task.id] = (task.title, None)
     # A claim is shown (with its anchor) on the page of the first entry that refers to it.
+    first_shown: dict[str, str] = {}
     referrers = [("aspects", kb.aspects), ("use-cases", kb.use_cases), ("trends", kb.trends), ("faq", kb.faq)]
+    for collection, entries in referrers:
+        for entry in entries:
+            for claim_id in entry.claims:
+                first_shown.setdefault(claim_id, found[collection, entry.id][1][0])  # type: ignore[index]
     for claim in kb.claims:
-        where = None
-        for collection, entries in referrers:
-            referrer = next((entry for entry in entries if claim.id in entry.claims), None)
-            if referrer is not None and (shown := found[collection, referrer.id][1]) is not None:
-                where = (shown[0], f"claim-{claim.id}")
-                break
-        found["claims", claim.id] = (claim.quote, where)
+        page = first_shown.get(claim.id)
+        found["claims", claim.id] = (claim.quote, (page, f"claim-{claim.id}") if page else None)
     return found
 
 
@@ -91,7 +91,7 @@ def pages(ctx: SiteContext) -> list[Page]:
 
     def referrer(key: tuple[str, str]) -> Markup:
         name, location = where[key]
-        label = Markup("{}: ").format(COLLECTION_LABELS[key[0]])
+        label = Markup(f"{COLLECTION_LABELS[key[0]]}: ")
         short = name if len(name) <= 90 else name[:87].rstrip() + "…"
         return label + (kit.link(short, *location) if location else text(short))
 
