@@ -17,7 +17,7 @@ from generator.bench.environment import capture_host  # noqa: E402
 from generator.resultset import load_results  # noqa: E402
 from generator.results import Status  # noqa: E402
 
-pytestmark = pytest.mark.bench
+pytestmark = [pytest.mark.bench, pytest.mark.slow]
 
 
 def test_one_epoch_suite_writes_valid_paired_results(tmp_path):
