@@ -20,6 +20,7 @@ from generator.bench.accuracy.stats import (
     FRAMEWORK_ORDER,
     AccuracyComparison,
     FrameworkSummary,
+    format_p,
     summarise_all,
 )
 from generator.site import charts
@@ -280,7 +281,7 @@ def page(ctx: SiteContext) -> Page:
             "verdict_kind": Markup(_verdict_kind(comparison)),
             "verdict": comparison.verdict,
             "test_name": test.name if test else None,
-            "p_value": None if test is None else f"{test.p_value:.3g}",
+            "p_text": None if test is None else format_p(test.p_value),
             "difference": None if test is None else _points(test.mean_difference),
             "difference_ci": None if test is None or test.ci95 is None
             else f"{_points(test.ci95[0])} to {_points(test.ci95[1])}",

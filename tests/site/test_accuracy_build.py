@@ -35,3 +35,24 @@ def test_strict_build_renders_the_accuracy_page(built_site):
     assert "No significant difference" in html and "paired t-test" in html
     assert 'href="../runs/#run-accuracy-digits-tensorflow-seed0-' in html
     assert 'class="admonition success"' in html
+
+
+@pytest.mark.xfail(strict=True, reason="generator/site/benchmarks.py _busy_rows/_failure_rows read result.config.task, "
+                   "which an AccuracyResult (config is a dict) does not have; remove this mark once fixed")
+def test_strict_build_with_busy_and_failed_accuracy_runs(tmp_path):
+    """Real runs on a shared machine are flagged busy, and a crashed run is a failed result: the build must cope."""
+    from generator.results import Status
+    from tests.bench.accuracy.factory import accuracy_result
+
+    results = tmp_path / "results" / "synthetic"
+    results.mkdir(parents=True)
+    runs = paired_set([0.99, 0.985, 0.992], [0.989, 0.987, 0.99], env={"busy": True})
+    runs.append(accuracy_result("pytorch", 9, 0.9, status=Status.failed))
+    for result in runs:
+        (results / f"{result.result_id}.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
+    writers = build.WRITERS + [name for name in WRITERS if name not in build.WRITERS]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "WRITERS", writers)
+        assert build.build_site(REPO_ROOT / "data", results.parent, tmp_path / "site") == 0
+    html = (tmp_path / "site" / "benchmarks" / "accuracy" / "index.html").read_text(encoding="utf-8")
+    assert "were taken while other processes loaded the machine" in html

@@ -128,7 +128,7 @@ class AccuracyComparison:
         return None if self.test is None else 100 * self.test.mean_difference
 
 
-def _format_p(p: float) -> str:
+def format_p(p: float) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}" if p < 0.01 else f"p = {p:.2f}"
 
 
@@ -212,7 +212,7 @@ def _verdict(summaries: dict[str, FrameworkSummary], test: DifferenceTest | None
     means = "; ".join(
         f"{FRAMEWORK_NAMES.get(f, f)} {100 * s.final_accuracy.mean:.2f}%" for f, s in summaries.items()
     )
-    how = f"{test.name} over {test.n} {'seeds' if test.paired else 'runs'}, {_format_p(test.p_value)}"
+    how = f"{test.name} over {test.n} {'seeds' if test.paired else 'runs'}, {format_p(test.p_value)}"
     if test.statistic is None and test.ci95 is None:  # fewer than two pairs (or runs per framework)
         return False, f"Too few seeds to test the difference ({means}); run at least 5 seeds per framework."
     if test.statistic is None and test.mean_difference == 0 and test.n >= 2:
