@@ -93,7 +93,10 @@ class TrainConfig:
 
 def describe_architecture(cfg: TrainConfig) -> str:
     stages = " → ".join(f"{w}ch/s{1 if i == 0 else 2}" for i, w in enumerate(cfg.stage_widths))
-    return f"ResNet-style: 3×3 stem {cfg.stem_width}ch, basic blocks {stages}, global average pool, linear"
+    trainable = sum(math.prod(shape) for name, shape in parameter_shapes(cfg).items()
+                    if not name.endswith(("running_mean", "running_var")))
+    return (f"ResNet-style: 3×3 stem {cfg.stem_width}ch, basic blocks {stages}, global average pool, linear "
+            f"({trainable:,} trainable parameters)")
 
 
 def learning_rates(cfg: TrainConfig, steps_per_epoch: int) -> np.ndarray:
