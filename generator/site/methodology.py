@@ -117,20 +117,19 @@ def format_value(value: Any) -> str:
 
 
 def suites_table() -> Table:
+    """One row per block of runs of each suite (kept narrow: a table wider than the page cannot be read)."""
     rows = []
     for suite in harness.SUITES.values():
+        timing = (f"{suite.warmup_steps} warm-up; {suite.repeats} × {suite.measured_steps} steps; "
+                  f"timeout {suite.timeout_s:g} s")
         for sweep in suite.sweeps:
-            rows.append([
-                Markup(f"`{suite.name}`"), ", ".join(suite.devices), suite.warmup_steps, suite.measured_steps,
-                suite.repeats, f"{suite.timeout_s:g} s", ", ".join(sweep.phases),
-                "; ".join(f"{'other tasks' if task == '*' else task}: {format_value(sizes)}"
-                          for task, sizes in sweep.batch_sizes.items()),
-                format_value(sweep.modes) if sweep.modes else "all",
-                format_value(sweep.precisions) if sweep.precisions else "all the device supports",
-                sweep.purpose or "—",
-            ])
-    return Table(["Suite", "Devices", "Warm-up steps", "Steps per repeat", "Repeats", "Timeout", "Phases",
-                  "Batch sizes", "Modes", "Precisions", "Purpose"], rows)
+            runs = "; ".join(f"{'other tasks' if task == '*' else task}: {format_value(sizes)}"
+                             for task, sizes in sweep.batch_sizes.items())
+            what = (f"{', '.join(sweep.phases)} · modes: {format_value(sweep.modes) if sweep.modes else 'all'} · "
+                    f"precisions: {format_value(sweep.precisions) if sweep.precisions else 'all the device supports'}")
+            rows.append([Markup(f"`{suite.name}`"), ", ".join(suite.devices), timing, what, runs,
+                         sweep.purpose or "—"])
+    return Table(["Suite", "Devices", "Steps", "Runs", "Batch sizes", "Purpose"], rows)
 
 
 def calibration_table() -> Table:
@@ -148,22 +147,19 @@ def schema_conventions() -> list[str]:
     return [" ".join(b.replace("``", "").split()) for b in bullets if b.strip()]
 
 
-RECORDED = ["warmup_steps", "measured_steps", "repeats", "threads", "inter_op_threads", "tf32", "channels_last",
-            "xla"]
-
-
 def recorded_settings(ctx: SiteContext) -> Table | None:
     """The settings the stored results say they ran with: per suite, device and framework, every distinct value."""
     counts: Counter[tuple[Any, ...]] = Counter()
     for result in ctx.results.performance:
-        config = result.config
-        counts[(config.suite, config.device, config.framework,
-                *(getattr(config, name) for name in RECORDED))] += 1
+        c = result.config
+        steps = f"{c.warmup_steps} warm-up; {c.repeats} × {c.measured_steps} steps"
+        threads = f"{c.threads} intra-op, {c.inter_op_threads} inter-op"
+        switches = f"TF32 {format_value(c.tf32)}, channels-last {format_value(c.channels_last)}, XLA {format_value(c.xla)}"
+        counts[(c.suite, c.device, c.framework, steps, threads, switches)] += 1
     if not counts:
         return None
-    rows = [[*(format_value(v) for v in key), count] for key, count in sorted(counts.items(), key=str)]
-    return Table(["Suite", "Device", "Framework", "Warm-up", "Steps per repeat", "Repeats", "Threads",
-                  "Inter-op threads", "TF32", "Channels-last", "XLA", "Runs"], rows)
+    rows = [[*key, count] for key, count in sorted(counts.items(), key=str)]
+    return Table(["Suite", "Device", "Framework", "Steps", "Threads", "Switches", "Runs"], rows)
 
 
 def pages(ctx: SiteContext) -> list[Page]:
