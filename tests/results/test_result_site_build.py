@@ -4,25 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from generator.site import build
-
-from .conftest import REPO_ROOT
-
-MY_WRITERS = ["generator.site.charts", "generator.site.benchmarks", "generator.site.environments",
-              "generator.site.methodology", "generator.site.factcheck"]
-
-
-@pytest.fixture(scope="module")
-def built_site(results_dir, tmp_path_factory):
-    writers = build.WRITERS + [name for name in MY_WRITERS if name not in build.WRITERS]
-    site = tmp_path_factory.mktemp("built") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "WRITERS", writers)
-        assert build.build_site(REPO_ROOT / "data", results_dir, site) == 0
-    return site
-
 
 def test_strict_build_renders_the_chart_pages_with_their_data(built_site):
     html = (built_site / "benchmarks" / "image-classification" / "index.html").read_text(encoding="utf-8")
