@@ -257,8 +257,10 @@ def _busy_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, st
         config = getattr(result, "config", None)
         if config is None or config.task != task_id or ctx.results.include_busy:
             continue
-        load = ", ".join(f"{value:.2f}" for value in (*result.environment.load_before[:1],
-                                                        *result.environment.load_after[:1]))
+        env = result.environment
+        load = f"{env.load_before[0]:.2f} → {env.load_after[0]:.2f}"
+        if env.foreign_cpu_share is not None:
+            load += f"; other processes: {env.foreign_cpu_share:.0%} of the CPU"
         rows.append([names.get(config.framework, config.framework), config.mode.value, config.precision.value,
                      PHASE_LABELS[config.phase.value].lower(), config.batch_size,
                      links.run(result.result_id, result.result_id), load])
@@ -389,7 +391,7 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
         downloads=links.downloads(),
         failed=charts.Table(["Framework", "Mode", "Precision", "Phase", "Batch", "Device", "Failure", "Message"],
                             failed).markdown() if failed else None,
-        busy=charts.Table(["Framework", "Mode", "Precision", "Phase", "Batch", "Run", "Load before, after"],
+        busy=charts.Table(["Framework", "Mode", "Precision", "Phase", "Batch", "Run", "1-min load before → after"],
                           busy).markdown() if busy else None,
         loader=charts.loader(path) if chart_count else Markup(""),
     )

@@ -63,7 +63,9 @@ def _status(result: Result, include_busy: bool) -> str:
     if result.status is Status.failed and result.failure:
         return f"failed ({result.failure.kind.value}): {result.failure.message[:160]}"
     if result.environment.busy and not include_busy:
-        return "busy machine: left out of the comparisons"
+        share = result.environment.foreign_cpu_share
+        other = f" (other processes used {share:.0%} of the CPU)" if share is not None else ""
+        return f"busy machine{other}: left out of the comparisons"
     if isinstance(result, PerformanceResult) and result.config.suite in UNCOMPARED_SUITES:
         return "smoke suite: checks the harness, not compared"
     return "ok"
