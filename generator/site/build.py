@@ -46,6 +46,13 @@ WRITERS: list[str] = [
     "generator.site.guides",
     "generator.site.sources",
     "generator.site.api",
+    # The measured comparison (results pages, fact-check, provenance; other owners, same contract).
+    "generator.site.charts",
+    "generator.site.benchmarks",
+    "generator.site.accuracy",
+    "generator.site.factcheck",
+    "generator.site.methodology",
+    "generator.site.environments",
 ]
 
 STAGING_PREFIX = ".site-build-"  # staging folders sit next to site/ (same file system, so the swap is a rename)

@@ -13,7 +13,6 @@ escaping alone is not enough there, because Markdown has its own links, attribut
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -33,6 +32,7 @@ _ENTITY = {ord(ch): f"&#{ord(ch)};" for ch in _INLINE_SYNTAX}
 _BLOCK_START = re.compile(r"^(?:[#+\-]|\d+[.)])")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _SAFE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SPACE = re.compile(r"\s")
 
 
 def inert(text: object) -> Markup:
@@ -67,11 +67,13 @@ def text(value: object) -> Markup:
 
 
 _FORMATTER = HtmlFormatter(nowrap=True)
+_LEXERS: dict[str, object] = {}
 
 
 def code_block(code: str, language: str = "python") -> Markup:
     """Highlighted code in the HTML shape Material styles (and gives a copy button). Pygments escapes the code."""
-    highlighted = highlight(code, get_lexer_by_name(language), _FORMATTER)
+    lexer = _LEXERS.setdefault(language, get_lexer_by_name(language))
+    highlighted = highlight(code, lexer, _FORMATTER)
     return Markup(
         f'<div class="language-{language} highlight"><pre><span></span><code>{highlighted}</code></pre></div>'
     )
@@ -87,7 +89,7 @@ def safe_id(value: str) -> str:
 def safe_url(url: str) -> str:
     """An http(s) URL, attribute-escaped. The schema refuses other schemes; this is the belt to its braces."""
     stripped = url.strip()
-    if not stripped.startswith(("https://", "http://")) or any(ch.isspace() for ch in stripped):
+    if not stripped.startswith(("https://", "http://")) or _SPACE.search(stripped):
         raise ValueError(f"refusing to link a non-http(s) URL: {url!r}")
     return str(escape(stripped))
 
@@ -115,10 +117,20 @@ def relative_url(from_page: str, to_path: str, anchor: str | None = None) -> str
     if target == here and anchor:
         return f"#{safe_id(anchor)}"
     # A page's URL is a folder ("topics/x/"): the browser resolves links from inside it.
-    relative = posixpath.relpath(target.rstrip("/") or ".", here.rstrip("/") or ".")
+    relative = _relpath(target.rstrip("/"), here.rstrip("/"))
     if target.endswith("/") or not target:
         relative = "./" if relative == "." else relative + "/"
     return relative + (f"#{safe_id(anchor)}" if anchor else "")
+
+
+def _relpath(path: str, start: str) -> str:
+    """posixpath.relpath for site-relative paths, without its file-system calls (this runs 10⁵ times)."""
+    parts = [part for part in path.split("/") if part]
+    base = [part for part in start.split("/") if part]
+    common = 0
+    while common < min(len(parts), len(base)) and parts[common] == base[common]:
+        common += 1
+    return "/".join([".."] * (len(base) - common) + parts[common:]) or "."
 
 
 def _finalize(value: object) -> object:
