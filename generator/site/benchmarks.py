@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
-from generator.results import FRAMEWORKS
+from generator.results import FRAMEWORKS, PerformanceResult
 from generator.site import charts
 from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
 from generator.site.context import Page, SiteContext
@@ -242,9 +242,9 @@ def _task_title(ctx: SiteContext, task_id: str) -> str:
 def _failure_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, str]) -> list[list[Any]]:
     rows = []
     for result in ctx.results.failed:
-        config = getattr(result, "config", None)
-        if config is None or config.task != task_id:
-            continue
+        if not isinstance(result, PerformanceResult) or result.config.task != task_id:
+            continue  # accuracy runs are the accuracy page's
+        config = result.config
         rows.append([names.get(config.framework, config.framework), config.mode.value, config.precision.value,
                      PHASE_LABELS[config.phase.value].lower(), config.batch_size, config.device,
                      links.run(result.failure.kind.value, result.result_id), result.failure.message[:300]])
@@ -254,9 +254,9 @@ def _failure_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str,
 def _busy_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, str]) -> list[list[Any]]:
     rows = []
     for result in ctx.results.busy:
-        config = getattr(result, "config", None)
-        if config is None or config.task != task_id or ctx.results.include_busy:
+        if not isinstance(result, PerformanceResult) or result.config.task != task_id or ctx.results.include_busy:
             continue
+        config = result.config
         env = result.environment
         load = f"{env.load_before[0]:.2f} → {env.load_after[0]:.2f}"
         if env.foreign_cpu_share is not None:

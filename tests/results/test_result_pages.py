@@ -137,3 +137,24 @@ def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_b
         assert "](javascript:" not in text, page.path
         assert '{: onclick' not in text, page.path
     assert "&lt;script&gt;" in pages_by_path(items)["fact-check.md"].markdown
+
+
+def test_accuracy_runs_busy_or_failed_do_not_break_the_benchmark_pages(knowledge_base, tmp_path):
+    """The results folder also holds accuracy runs (their config is a dict): the speed pages skip them, the runs
+    page lists them, and the fact-check summarises the ok, quiet ones."""
+    from generator.results import Status
+    from tests.bench.accuracy.factory import accuracy_result
+
+    write(tmp_path, performance())
+    for result in [accuracy_result("pytorch", 1, 0.98, env={"busy": True}),
+                   accuracy_result("tensorflow", 2, 0.9, status=Status.failed),
+                   accuracy_result("tensorflow", 3, 0.97)]:
+        path = tmp_path / "synthetic" / f"{result.result_id}.json"
+        path.write_text(result.model_dump_json(), encoding="utf-8")
+    loaded = load_results(tmp_path)
+    assert not [p for p in loaded.problems if p.severity == "error"], [p.format() for p in loaded.problems]
+    ctx = make_context(knowledge_base, loaded)
+    pages = pages_by_path([*benchmarks.pages(ctx), *environments.pages(ctx), *factcheck.pages(ctx)])
+    runs = pages["benchmarks/runs.md"].markdown
+    assert runs.count('<span id="run-') == 4
+    assert "## Failed runs" not in pages["benchmarks/image-classification.md"].markdown
