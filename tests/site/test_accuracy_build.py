@@ -37,8 +37,6 @@ def test_strict_build_renders_the_accuracy_page(built_site):
     assert 'class="admonition success"' in html
 
 
-@pytest.mark.xfail(strict=True, reason="generator/site/benchmarks.py _busy_rows/_failure_rows read result.config.task, "
-                   "which an AccuracyResult (config is a dict) does not have; remove this mark once fixed")
 def test_strict_build_with_busy_and_failed_accuracy_runs(tmp_path):
     """Real runs on a shared machine are flagged busy, and a crashed run is a failed result: the build must cope."""
     from generator.results import Status
