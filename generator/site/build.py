@@ -14,6 +14,7 @@ import importlib
 import logging
 import os
 import shutil
+import signal
 import sys
 import threading
 import time
@@ -115,10 +116,13 @@ def render_docs(ctx: SiteContext, docs_dir: Path) -> list[Page]:
     return write_docs(items, docs_dir)
 
 
-def write_config(ctx: SiteContext, staging: Path, pages: list[Page], *, strict: bool, site_dir: Path) -> Path:
+def write_config(ctx: SiteContext, staging: Path, pages: list[Page], *, strict: bool, site_dir: Path,
+                 preview: bool = False) -> Path:
     handwritten = [page.path for page in pages if (HANDWRITTEN_DIR / page.path).is_file()]
     config = mkdocs_config(staging / "docs", site_dir, navigation(pages), ctx.built_at, strict=strict,
                            handwritten=handwritten)
+    if preview:  # served from the root of 127.0.0.1, not under the published site's path
+        config.pop("site_url", None)
     path = staging / "mkdocs.yml"
     text = yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
     if not (path.is_file() and path.read_text(encoding="utf-8") == text):
@@ -266,7 +270,7 @@ def serve(data_dir: Path = Path("data"), results_dir: Path = Path("data/results"
                 return False
             try:
                 pages = render_docs(ctx, staging / "docs")
-                write_config(ctx, staging, pages, strict=False, site_dir=staging / "site")
+                write_config(ctx, staging, pages, strict=False, site_dir=staging / "site", preview=True)
             except Exception:
                 traceback.print_exc()
                 return False
@@ -287,6 +291,11 @@ def serve(data_dir: Path = Path("data"), results_dir: Path = Path("data/results"
         if folder.is_dir():
             observer.schedule(Rerender(), str(folder), recursive=True)
     observer.start()
+
+    def stop(signum, frame):  # a terminated preview cleans up like an interrupted one
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         with _mkdocs_messages():
             mkdocs_serve(config_file=str(staging / "mkdocs.yml"), livereload=True, watch_theme=True,
