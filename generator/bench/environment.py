@@ -94,7 +94,8 @@ def gpus() -> list[Gpu]:
 
 def git_state() -> tuple[str, bool]:
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30).stdout
+        return subprocess.run(["git", *args], cwd=REPO_ROOT, capture_output=True, text=True, timeout=30,
+                              check=False).stdout
     try:
         commit = git("rev-parse", "HEAD").strip() or "unknown"
         dirty = bool(git("status", "--porcelain", "--untracked-files=no").strip())

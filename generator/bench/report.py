@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Self
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 from generator.results import PerformanceResult, RunConfig, Status
@@ -28,7 +35,7 @@ class SuiteProgress:
         )
         self.task_id = self.bar.add_task("starting", total=total)
 
-    def __enter__(self) -> SuiteProgress:
+    def __enter__(self) -> Self:
         self.bar.start()
         return self
 

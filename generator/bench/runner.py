@@ -30,8 +30,17 @@ from pydantic import ValidationError
 
 from generator.bench import environment, methodology, stats
 from generator.bench.plan import config_key
-from generator.results import (Calibration, Environment, Failure, FailureKind, Metrics, PerformanceResult, RunConfig,
-                               Status, Timing)
+from generator.results import (
+    Calibration,
+    Environment,
+    Failure,
+    FailureKind,
+    Metrics,
+    PerformanceResult,
+    RunConfig,
+    Status,
+    Timing,
+)
 
 CALIBRATION_TIMEOUT_S = 300.0
 LOG_TAIL_CHARS = 2500
@@ -222,8 +231,8 @@ class SuiteRunner:
         finished = dt.datetime.now(dt.UTC)
         foreign_share = meter.stop()
         env = self._environment(config, outcome.payload, load_before, os.getloadavg(), foreign_share)
-        common = dict(result_id=result_id, config=config, started_at=started, finished_at=finished, environment=env,
-                      calibration=calibration)
+        common = {"result_id": result_id, "config": config, "started_at": started, "finished_at": finished,
+                  "environment": env, "calibration": calibration}
         if outcome.payload is None or outcome.payload.get("status") != "ok":
             return PerformanceResult(status=Status.failed, failure=failure_of(outcome, config.timeout_s), **common)
         metrics = stats.run_metrics(

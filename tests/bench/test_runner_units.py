@@ -10,9 +10,9 @@ import pytest
 from generator.bench import runner
 from generator.results import FailureKind, RunConfig
 
-CONFIG = dict(suite="smoke", task="image-classification", mode="eager", precision="fp32", phase="inference",
-              batch_size=1, device="cpu", threads=2, inter_op_threads=1, warmup_steps=1, measured_steps=1,
-              repeats=1, timeout_s=10)
+CONFIG = {"suite": "smoke", "task": "image-classification", "mode": "eager", "precision": "fp32",
+          "phase": "inference", "batch_size": 1, "device": "cpu", "threads": 2, "inter_op_threads": 1,
+          "warmup_steps": 1, "measured_steps": 1, "repeats": 1, "timeout_s": 10}
 
 
 def test_write_atomic_replaces_whole_files_and_leaves_no_temporary(tmp_path: Path):

@@ -7,8 +7,8 @@ import json
 import pytest
 
 from generator.bench import cli, environment, plan
-from generator.results import PerformanceResult, ResultFile
 from generator.bench.workloads.base import TASK_PACKAGES
+from generator.results import PerformanceResult, ResultFile
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 
