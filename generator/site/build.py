@@ -89,7 +89,7 @@ def load_context(data_dir: Path, results_dir: Path, *, out=None) -> SiteContext 
         results=results,
         repo_url=repo_url,
         edit_base=edit_base,
-        built_at=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
+        built_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
         repo_root=root,
     )
 
@@ -153,7 +153,7 @@ def build_site(data_dir: Path, results_dir: Path, site_dir: Path, *, strict: boo
     except (BuildError, RenderError) as exc:
         print(f"build: {exc} — {site_dir} was left as it was", file=sys.stderr)
         return 1
-    except Exception:  # a bug, not bad data: show where, and still leave the old site alone
+    except Exception:  # noqa: BLE001 — a bug, not bad data: show where, and still leave the old site alone
         traceback.print_exc()
         print(f"build: failed — {site_dir} was left as it was", file=sys.stderr)
         return 1
@@ -271,7 +271,7 @@ def serve(data_dir: Path = Path("data"), results_dir: Path = Path("data/results"
             try:
                 pages = render_docs(ctx, staging / "docs")
                 write_config(ctx, staging, pages, strict=False, site_dir=staging / "site", preview=True)
-            except Exception:
+            except Exception:  # noqa: BLE001 — the preview keeps serving the last good version
                 traceback.print_exc()
                 return False
             return True

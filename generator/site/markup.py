@@ -51,7 +51,10 @@ def inert(text: object) -> Markup:
     return Markup(escaped)
 
 
-def paragraphs(text: object, *, lead: Markup = Markup(""), tail: Markup = Markup("")) -> Markup:
+_NOTHING = Markup("")
+
+
+def paragraphs(text: object, *, lead: Markup = _NOTHING, tail: Markup = _NOTHING) -> Markup:
     """Plain text as HTML paragraphs (blank lines separate them), escaped; ``lead`` opens the first paragraph and
     ``tail`` (e.g. citation numbers) closes the last."""
     parts: list[Markup] = [escape(" ".join(p.split())) for p in _PARAGRAPH_BREAK.split(str(text).strip()) if p.strip()]
@@ -101,7 +104,7 @@ def external_link(url: str, label: object) -> Markup:
 
 def page_url(docs_path: str) -> str:
     """The URL MkDocs gives a docs page (``use_directory_urls``): ``topics/x.md`` -> ``topics/x/``."""
-    stem = docs_path[: -len(".md")] if docs_path.endswith(".md") else docs_path
+    stem = docs_path.removesuffix(".md")
     if stem == "index":
         return ""
     if stem.endswith("/index"):

@@ -24,7 +24,7 @@ DATA_IMG = "![img](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)"
 RAW_LINK = '<a href="javascript:alert(2)">raw link</a>'
 ATTR_LIST = "{: onclick=\"alert(3)\" }"
 TEMPLATE = "{{ 7 * 7 }} {% if true %}templated{% endif %}"
-HOSTILE = " ".join([SCRIPT, ONERROR, MD_LINK, DATA_IMG, RAW_LINK, ATTR_LIST, TEMPLATE])
+HOSTILE = f"{SCRIPT} {ONERROR} {MD_LINK} {DATA_IMG} {RAW_LINK} {ATTR_LIST} {TEMPLATE}"
 
 ENTRIES: dict[str, list[dict[str, Any]]] = {
     "sources": [

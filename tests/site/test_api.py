@@ -13,7 +13,7 @@ def test_kb_json_is_the_whole_knowledge_base(built):
     document = json.loads((built.site / "api" / "kb.json").read_text(encoding="utf-8"))
     assert document["schema_version"] == 1
     generated = dt.datetime.fromisoformat(document["generated_at"])
-    assert generated.tzinfo is not None and abs(dt.datetime.now(dt.timezone.utc) - generated) < dt.timedelta(hours=1)
+    assert generated.tzinfo is not None and abs(dt.datetime.now(dt.UTC) - generated) < dt.timedelta(hours=1)
     for collection in ENTRIES:
         assert len(document[collection.replace("-", "_")]) == count(collection), collection
     # It validates against the schema it documents: readers can rely on every field.

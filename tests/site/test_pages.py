@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.site.fixture_kb import REVIEWED, OLDER
+from tests.site.fixture_kb import OLDER
 
 EDIT = "https://github.com/framework-atlas/framework-atlas/edit/main/"
 KB_PAGES = ["", "topics/", "topics/ease-of-use/", "topics/hostile-topic/", "frameworks/", "use-cases/",

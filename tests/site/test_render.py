@@ -71,7 +71,7 @@ def test_hand_written_pages_need_front_matter(tmp_path):
         "---\ntitle: Good\nnav_section: About\nnav_order: 3\nlast_reviewed: 2025-01-02\n---\n\n# Good\n",
         encoding="utf-8",
     )
-    pages, assets = handwritten_pages(tmp_path, "https://github.com/o/r/edit/main/")
+    pages, _assets = handwritten_pages(tmp_path, "https://github.com/o/r/edit/main/")
     assert pages[0].title == "Good" and pages[0].nav_order == 3
     assert "2 January 2025" in pages[0].markdown and "edit/main/docs/good.md" in pages[0].markdown
     (tmp_path / "bad.md").write_text("# No front matter\n", encoding="utf-8")
