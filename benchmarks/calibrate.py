@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.bench import environment, methodology, plan  # noqa: E402
-from generator.bench.runner import failure_of, run_worker  # noqa: E402
-from generator.results import RunConfig  # noqa: E402
+from generator.bench import environment, methodology, plan
+from generator.bench.runner import failure_of, run_worker
+from generator.results import RunConfig
 
 
 def main() -> int:
