@@ -10,9 +10,12 @@
     invoke audit           Lighthouse + axe scores of the built site
 """
 
+import sys
+
 from invoke import task
 
-PY = "python -m generator.cli"
+# The interpreter invoke itself runs under (the project venv), so `.venv/bin/invoke` works without activation.
+PY = f"{sys.executable} -m generator.cli"
 
 
 @task

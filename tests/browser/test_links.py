@@ -42,6 +42,8 @@ def test_every_internal_link_and_anchor_resolves(site):
     parsed = {p: _parse(p) for p in root.rglob("*.html")}
     broken = []
     for page, collector in parsed.items():
+        if page.name == "404.html":
+            continue  # MkDocs roots the 404 page's links at site_url's path on purpose, so it works at any depth
         for link in collector.links:
             scheme = urlparse(link).scheme
             if scheme in ("http", "https", "mailto") or link.startswith("//"):
