@@ -1,0 +1,1 @@
+"""Sentiment analysis: BERT-base with a 2-class head (see common.py)."""
