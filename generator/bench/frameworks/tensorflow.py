@@ -10,15 +10,12 @@ import tensorflow as tf
 
 from generator.bench import environment, methodology, timing
 from generator.bench.frameworks.common import HostMemory, Prepared, Unsupported
+from generator.bench.workloads.porting import tf_device
 from generator.results import Calibration, RunConfig
 
 FRAMEWORK = "tensorflow"
 POLICIES = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 DTYPES = {"fp32": tf.float32, "bf16": tf.bfloat16, "fp16": tf.float16}
-
-
-def _device_name(device: str) -> str:
-    return "/GPU:0" if device == "cuda" else "/CPU:0"
 
 
 def configure(device: str, precision: str, threads: int, inter_op_threads: int, tf32: bool) -> None:
@@ -78,7 +75,7 @@ def prepare(task: Any, config: RunConfig, batch: tuple[Any, Any]) -> Prepared:
     if config.mode not in methodology.MODES[FRAMEWORK]:
         raise Unsupported(f"TensorFlow has no '{config.mode}' mode")
     keras.utils.set_random_seed(methodology.MODEL_SEED)
-    with tf.device(_device_name(config.device)):
+    with tf.device(tf_device(config.device)):
         model = task.build_model(config.shape, seed=methodology.MODEL_SEED)
         inputs, targets = task.to_framework_batch(batch, config.device)
 
@@ -87,7 +84,7 @@ def prepare(task: Any, config: RunConfig, batch: tuple[Any, Any]) -> Prepared:
         if config.precision == "fp16":  # bf16 has fp32's exponent range and needs no loss scaling
             optimizer = keras.mixed_precision.LossScaleOptimizer(optimizer)
         variables = model.trainable_variables
-        with tf.device(_device_name(config.device)):
+        with tf.device(tf_device(config.device)):
             optimizer.build(variables)  # create slots now, not inside the traced function
 
         def train_step(x: Any, y: Any) -> Any:
@@ -112,7 +109,7 @@ def prepare(task: Any, config: RunConfig, batch: tuple[Any, Any]) -> Prepared:
         run = infer if config.mode == "eager" else tf.function(infer)
         args = (inputs,)
 
-    device_name = _device_name(config.device)
+    device_name = tf_device(config.device)
 
     def step() -> Any:
         with tf.device(device_name):
@@ -137,7 +134,7 @@ def calibrate_peak(precision: str, device: str) -> Calibration:
     """FLOP/s of a large square matmul in this dtype, threads and device: the peak utilisation is measured against."""
     _check_precision(device, precision)
     plan = methodology.CALIBRATION[device]
-    with tf.device(_device_name(device)):
+    with tf.device(tf_device(device)):
         a, b = (tf.cast(tf.random.stateless_normal((plan.size, plan.size), seed=(0, i)), DTYPES[precision])
                 for i in range(2))
 

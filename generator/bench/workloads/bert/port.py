@@ -3,7 +3,7 @@
 Canonical names are Hugging Face's ``BertForSequenceClassification`` state-dict names (``bert.embeddings.*``,
 ``bert.encoder.layer.N.attention.self.query.weight``, ``bert.pooler.dense.*``, ``classifier.*``) with PyTorch
 layouts, so a Hugging Face checkpoint, passed through :func:`from_checkpoint_state_dict`, loads into either
-model. The framework-free porting helpers are the ResNet-50 port's (they are task-independent).
+model. The framework-free helpers are :mod:`generator.bench.workloads.porting`'s.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from generator.bench.workloads.resnet50.port import check_complete, load, port, save  # noqa: F401
+from generator.bench.workloads.porting import check_complete, load, port, save  # noqa: F401
 
 # Buffers a Hugging Face checkpoint may carry that are not weights (positions are computed, not stored).
 CHECKPOINT_BUFFERS = ("bert.embeddings.position_ids", "bert.embeddings.token_type_ids")

@@ -29,8 +29,7 @@ from keras import layers, ops
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.bert.common import DROPOUT, INITIALIZER_STD, LAYER_NORM_EPSILON
-from generator.bench.workloads.resnet50.port import check_complete
-from generator.bench.workloads.resnet50.tensorflow import tf_device
+from generator.bench.workloads.porting import check_complete, tf_device
 
 FRAMEWORK = "tensorflow"
 

@@ -9,10 +9,11 @@ weights between such processes through an ``.npz`` file.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from generator.bench.workloads.porting import load, save  # noqa: F401
 
 # A YOLOv8 checkpoint also carries the DFL's fixed arange(16) 1x1 conv; it is a constant here, not a weight.
 IGNORED_CHECKPOINT_KEYS = ("model.22.dfl.conv.weight",)
@@ -40,12 +41,3 @@ def from_checkpoint_state_dict(state: dict[str, Any]) -> dict[str, np.ndarray]:
             continue
         out[k] = v.detach().cpu().numpy() if hasattr(v, "detach") else np.asarray(v)
     return out
-
-
-def save(weights: dict[str, np.ndarray], path: str | Path) -> None:
-    np.savez(path, **weights)
-
-
-def load(path: str | Path) -> dict[str, np.ndarray]:
-    with np.load(path) as f:
-        return {k: f[k] for k in f.files}

@@ -17,6 +17,7 @@ from keras import layers
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.detection import common
+from generator.bench.workloads.porting import check_complete, tf_device
 
 FRAMEWORK = "tensorflow"
 
@@ -130,17 +131,13 @@ def build_yolov8(image_size: int, num_classes: int = common.NUM_CLASSES, seed: i
 # --- FrameworkModule --------------------------------------------------------------------------------------------
 
 
-def _device(device: str) -> str:
-    return "/GPU:0" if device.startswith(("cuda", "gpu")) else "/CPU:0"
-
-
 def build_model(shape: dict[str, int], seed: int = 0) -> keras.Model:
     return build_yolov8(int(shape["image_size"]), int(shape.get("num_classes", common.NUM_CLASSES)), seed)
 
 
 def to_framework_batch(batch: tuple[np.ndarray, np.ndarray], device: str) -> tuple[tf.Tensor, tf.Tensor]:
     images, targets = batch
-    with tf.device(_device(device)):
+    with tf.device(tf_device(device)):
         return tf.convert_to_tensor(np.ascontiguousarray(images.transpose(0, 2, 3, 1))), tf.convert_to_tensor(
             targets
         )
@@ -292,16 +289,13 @@ def export_weights(model: keras.Model) -> dict[str, np.ndarray]:
 
 def load_weights(model: keras.Model, weights: dict[str, np.ndarray]) -> None:
     canon = _canonical(model)
-    missing = sorted(canon.keys() - weights.keys())
-    if missing:
-        raise KeyError(f"missing weights: {missing[:5]}{' ...' if len(missing) > 5 else ''}")
-    unexpected = sorted(k for k in weights.keys() - canon.keys() if not k.endswith("num_batches_tracked"))
-    if unexpected:
-        raise KeyError(f"unexpected weights: {unexpected[:5]}")
+    # Expected canonical (OIHW) shapes, checked in full before any variable is assigned.
+    check_complete(weights, {
+        k: (tuple(var.shape[i] for i in (3, 2, 0, 1)) if kind == "conv" else tuple(var.shape))
+        for k, (var, kind) in canon.items()
+    })
     for k, (var, kind) in canon.items():
         v = np.asarray(weights[k])
         if kind == "conv":
             v = np.transpose(v, (2, 3, 1, 0))  # OIHW -> HWIO
-        if tuple(v.shape) != tuple(var.shape):
-            raise ValueError(f"{k}: shape {tuple(v.shape)}, expected {tuple(var.shape)}")
         var.assign(v.astype(var.dtype))

@@ -13,6 +13,7 @@ from torch import nn
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.detection import common
+from generator.bench.workloads.porting import IGNORED_SUFFIXES, check_complete
 
 FRAMEWORK = "pytorch"
 
@@ -340,16 +341,8 @@ def export_weights(model: nn.Module) -> dict[str, np.ndarray]:
 
 def load_weights(model: nn.Module, weights: dict[str, np.ndarray]) -> None:
     state = model.state_dict()
-    expected = {k for k in state if not k.endswith("num_batches_tracked")}
-    missing = sorted(expected - weights.keys())
-    if missing:
-        raise KeyError(f"missing weights: {missing[:5]}{' ...' if len(missing) > 5 else ''}")
-    unexpected = sorted(set(weights) - set(state))
-    if unexpected:
-        raise KeyError(f"unexpected weights: {unexpected[:5]}")
+    expected = {k: tuple(t.shape) for k, t in state.items() if not k.endswith(IGNORED_SUFFIXES)}
+    check_complete(weights, expected)  # all names and shapes first: a failed load changes nothing
     with torch.no_grad():
         for k in expected:
-            v = np.asarray(weights[k])
-            if tuple(v.shape) != tuple(state[k].shape):
-                raise ValueError(f"{k}: shape {tuple(v.shape)}, expected {tuple(state[k].shape)}")
-            state[k].copy_(torch.from_numpy(v).to(state[k].dtype))
+            state[k].copy_(torch.from_numpy(np.asarray(weights[k])).to(state[k].dtype))

@@ -35,7 +35,7 @@ from keras import layers
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.resnet50.common import BN_EPSILON, BN_MOMENTUM_TORCH, EXPANSION, stage_plan
-from generator.bench.workloads.resnet50.port import check_complete
+from generator.bench.workloads.porting import check_complete, tf_device
 
 FRAMEWORK = "tensorflow"
 
@@ -130,11 +130,6 @@ def parameter_count(model: keras.Model) -> int:
         for w in (layer.moving_mean, layer.moving_variance)
     }
     return sum(int(np.prod(w.shape)) for w in model.weights if id(w) not in statistics)
-
-
-def tf_device(device: str) -> str:
-    """TensorFlow's name for the harness's device ("cpu" or "cuda"); shared with the BERT module."""
-    return "/GPU:0" if device == "cuda" else "/CPU:0"
 
 
 # Keras weight → canonical tensor for each layer type: (canonical suffix, attribute, Keras→PyTorch layout).
