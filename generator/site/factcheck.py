@@ -8,13 +8,13 @@ puts the measurements next to it so a reader can check one against the other.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
+from generator.bench.accuracy.stats import summarise_all
 from generator.kb.models import Claim, ClaimStatus
-from generator.results import AccuracyResult, Status
+from generator.site.accuracy import PAGE as ACCURACY_PAGE
 from generator.site.benchmarks import (
     PERFORMANCE_TASKS,
     Links,
@@ -80,26 +80,24 @@ def performance_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup
 
 
 def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
-    """Accuracy-parity runs: per framework, the mean and spread of the final test accuracy over seeds."""
-    names = framework_names(ctx)
-    runs: dict[str, list[AccuracyResult]] = defaultdict(list)
-    for result in ctx.results.accuracy:
-        if result.task == task_id and result.status is Status.ok and result.final_test_accuracy is not None \
-                and (ctx.results.include_busy or not result.environment.busy):
-            runs[result.framework].append(result)
+    """The accuracy-parity verdict, from the same statistics as the accuracy page (so the two cannot disagree).
+
+    Busy runs count here: a seed's accuracy does not depend on the machine's load, only its timings do.
+    """
     title = next((t.title for t in ctx.kb.benchmarks if t.id == task_id), task_id)
-    heading = Markup("**{}**").format(inert(title))
-    if not runs:
+    heading = Markup("**{}** ({})").format(inert(title), links.to("learning curves and every run", ACCURACY_PAGE))
+    comparisons = [c for c in summarise_all(ctx.results.accuracy) if c.task == task_id]
+    if not comparisons:
         return heading + Markup(": ") + links.not_measured()
+    comparison, names = comparisons[0], framework_names(ctx)
     items = []
-    for framework, results in sorted(runs.items()):
-        accuracies = [r.final_test_accuracy for r in results]
-        spread = f"± {statistics.stdev(accuracies):.2%} (standard deviation) " if len(accuracies) > 1 else ""
-        seeds = Markup(", ").join(links.run(f"seed {r.seed}", r.result_id) for r in results)
-        items.append(Markup("- {}: {} {}mean final test accuracy over {} runs ({})").format(
-            inert(names.get(framework, framework)), inert(f"{statistics.mean(accuracies):.2%}"), inert(spread),
-            len(results), seeds))
-    return heading + Markup(".\n\n") + Markup("\n").join(items)
+    for framework, summary in sorted(comparison.frameworks.items()):
+        spread = summary.final_accuracy
+        deviation = f" ± {spread.std:.2%} (standard deviation)" if spread.std is not None else ""
+        items.append(Markup("- {}: mean final test accuracy {}{} over {} seeds on {}").format(
+            inert(names.get(framework, framework)), inert(f"{spread.mean:.2%}"), inert(deviation), spread.n,
+            inert(comparison.dataset)))
+    return heading + Markup(": {}\n\n").format(inert(comparison.verdict)) + Markup("\n").join(items)
 
 
 def evidence_for(ctx: SiteContext, claim: Claim, links: Links, cache: dict[str, Markup]) -> list[Markup]:
