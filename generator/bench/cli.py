@@ -12,8 +12,11 @@ Examples::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
+import os
 import sys
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -50,6 +53,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--results-dir", type=Path, default=Path("data/results"))
     p.add_argument("--timeout", type=float, help="seconds per run (default: the suite's)")
     p.add_argument("--dry-run", action="store_true", help="print the plan and stop")
+    p.add_argument("--quiet-wait", type=float, metavar="SECONDS",
+                   help="wait up to this long for a quiet machine before starting (default: the suite's)")
     p.add_argument("--seeds", type=int, help="accuracy suite: seeds per framework")
     p.add_argument("--epochs", type=int, help="accuracy suite: epochs per run")
     return p
@@ -64,6 +69,18 @@ def _run_accuracy(args: argparse.Namespace) -> int:
 
 def _resolve_device(requested: str, host: environment.Host) -> str:
     return ("cuda" if host.gpu else "cpu") if requested == "auto" else requested
+
+
+def _wait_for_quiet(host: environment.Host, wait_s: float, console: Console) -> environment.Host:
+    """Give a job that just finished up to ``wait_s`` to wind down before the suite's starting load is recorded."""
+    deadline = time.monotonic() + wait_s
+    if host.busy_at_start() and wait_s > 0:
+        console.print(f"waiting up to {wait_s:.0f} s for the load average ({host.load_at_start[0]:.2f}) to fall "
+                      f"under {methodology.QUIET_LOAD_PER_CORE} per core…")
+    while host.busy_at_start() and time.monotonic() < deadline:
+        time.sleep(5)
+        host = dataclasses.replace(host, load_at_start=os.getloadavg())
+    return host
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,6 +134,9 @@ def main(argv: list[str] | None = None) -> int:
     if not plan:
         console.print("nothing to run: the filters leave no configuration")
         return 0
+    suite_name = plan[0].suite
+    wait_s = args.quiet_wait if args.quiet_wait is not None else methodology.QUIET_WAIT_S.get(suite_name, 0.0)
+    host = _wait_for_quiet(host, wait_s, console)
     if host.busy_at_start():
         console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
 

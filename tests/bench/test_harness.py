@@ -146,7 +146,8 @@ def test_gpu_runs_are_skipped_with_a_message_without_a_gpu(tmp_path, capsys):
 @pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_an_interrupted_suite_loses_nothing_finished_and_resume_completes_it(tmp_path, stop_signal):
     args = [sys.executable, "-m", "generator.cli", "bench", "--suite", "standard", "--task", "image-classification",
-            "--framework", "pytorch", "--mode", "eager", "--precision", "fp32", "--results-dir", str(tmp_path)]
+            "--framework", "pytorch", "--mode", "eager", "--precision", "fp32", "--results-dir", str(tmp_path),
+            "--quiet-wait", "0"]
     env = os.environ | FAKE_TASK | {"ATLAS_FAKE_SLEEP_S": "4"}
     suite = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 240
