@@ -30,6 +30,8 @@ from keras import layers, ops
 from generator.bench.workloads import flops
 from generator.bench.workloads.bert.common import DROPOUT, INITIALIZER_STD, LAYER_NORM_EPSILON
 from generator.bench.workloads.porting import check_complete, tf_device
+# A classifier like ResNet-50: the same forward call, float32 cross-entropy and identity post-processing.
+from generator.bench.workloads.resnet50.tensorflow import forward, loss, postprocess  # noqa: F401
 
 FRAMEWORK = "tensorflow"
 
@@ -137,20 +139,6 @@ def to_framework_batch(batch: tuple[dict[str, np.ndarray], np.ndarray], device: 
     with tf.device(tf_device(device)):
         tensors = {name: tf.convert_to_tensor(array) for name, array in inputs.items()}
         return tensors, tf.convert_to_tensor(labels)
-
-
-def forward(model: keras.Model, inputs: Any, training: bool) -> Any:
-    return model(inputs, training=training)
-
-
-def loss(outputs: Any, targets: Any) -> Any:
-    return tf.reduce_mean(
-        keras.losses.sparse_categorical_crossentropy(targets, tf.cast(outputs, tf.float32), from_logits=True)
-    )
-
-
-def postprocess(outputs: Any) -> Any:
-    return outputs
 
 
 def flops_per_sample(model: keras.Model, shape: dict[str, int]) -> float:

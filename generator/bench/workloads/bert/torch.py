@@ -16,11 +16,14 @@ from generator.bench.workloads import flops
 from generator.bench.workloads.bert.common import DROPOUT, INITIALIZER_STD, LAYER_NORM_EPSILON
 
 # Task-independent torch.nn helpers (state-dict export/load with checks, parameter count, mode switch).
+# A classifier like ResNet-50: the same float32 cross-entropy and identity post-processing.
 from generator.bench.workloads.resnet50.torch import (  # noqa: F401  (re-exported as this module's interface)
     export_weights,
     load_weights,
+    loss,
     model_device,
     parameter_count,
+    postprocess,
     set_mode,
 )
 
@@ -180,14 +183,6 @@ def forward(model: nn.Module, inputs: dict[str, torch.Tensor], training: bool) -
         return model(inputs["input_ids"], inputs["attention_mask"])
     with torch.no_grad():
         return model(inputs["input_ids"], inputs["attention_mask"])
-
-
-def loss(outputs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    return F.cross_entropy(outputs.float(), targets)
-
-
-def postprocess(outputs: torch.Tensor) -> torch.Tensor:
-    return outputs
 
 
 def flops_per_sample(model: nn.Module, shape: dict[str, int]) -> float:
