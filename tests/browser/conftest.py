@@ -21,15 +21,6 @@ import pytest
 from generator.site.build import build_site
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = pytest.mark.browser
 
@@ -85,18 +76,6 @@ def site(tmp_path_factory) -> Iterator[Served]:
     yield from _serve(root)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`invoke test` does) — browser tests never skip")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @dataclass
 class PageLog:
     console_errors: list[str] = field(default_factory=list)
@@ -136,6 +115,7 @@ def open_context(browser, **kwargs):
         page.on(
             "requestfailed",
             lambda req: urlparse(req.url).hostname == "127.0.0.1"
+            and req.failure != "net::ERR_ABORTED"  # cancelled by the browser itself on navigating away
             and log.failed_requests.append(f"{req.url} ({req.failure})"),
         )
         page.on("response", lambda resp: resp.status >= 400 and log.failed_requests.append(f"{resp.url} ({resp.status})"))

@@ -113,7 +113,8 @@ def test_fact_check_lists_every_claim_with_verdict_and_measurements(ctx):
     accuracy = [c for c in ctx.kb.claims if "digits-accuracy" in c.measured_by]
     if accuracy:  # no accuracy results in the fixture: said, not hidden
         title = next(t.title for t in ctx.kb.benchmarks if t.id == "digits-accuracy")
-        assert f"**{inert(title)}**: not measured — [contribute it]" in page
+        assert f"**{inert(title)}** ([learning curves and every run]" in page
+        assert "): not measured — [contribute it]" in page
 
 
 def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_base, tmp_path):
