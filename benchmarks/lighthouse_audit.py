@@ -2,13 +2,16 @@
 
 A benchmark, not a unit test: it prints the four category scores per page and exits 1 when one is under the bar
 (performance, accessibility and best practices ≥ 95, SEO ≥ 90). Run ``invoke build`` first; ``invoke audit`` runs it.
-The site is served on 127.0.0.1 only; Lighthouse's own network requests to other hosts are disabled by its flags.
+The site is served on 127.0.0.1 only, as GitHub Pages serves it (gzip for text, a 10-minute cache); Lighthouse's
+own network requests to other hosts are disabled by its flags.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import json
 import os
 import subprocess
@@ -26,9 +29,32 @@ CHROME_FLAGS = (
 )
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _LikeGitHubPages(http.server.SimpleHTTPRequestHandler):
+    """Serves the site the way its production host does: gzip for text, GitHub Pages' 10-minute cache."""
+
+    COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt")
+
     def log_message(self, *args):
         pass
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "max-age=600")
+        super().end_headers()
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if path.suffix not in self.COMPRESSIBLE or "gzip" not in self.headers.get("Accept-Encoding", "") \
+                or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def _chart_page() -> str | None:
@@ -63,7 +89,7 @@ def main() -> int:
     if not LIGHTHOUSE.exists():
         print(f"{LIGHTHOUSE} missing: run `npm ci --prefix tools`", file=sys.stderr)
         return 1
-    handler = functools.partial(_Quiet, directory=str(SITE))
+    handler = functools.partial(_LikeGitHubPages, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"

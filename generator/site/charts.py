@@ -186,7 +186,27 @@ _LOADER = """<div class="atlas-chart-loader" hidden markdown>[Vega](%(vega)s) [c
   }
   function draw() { if (window.atlasCharts) { window.atlasCharts.render(); } }
   if (window.vegaEmbed && window.atlasCharts) { draw(); return; }
-  load(links[0].href, function () { load(links[1].href, draw); });
+  var started = false;
+  function start() {
+    if (started) { return; }
+    started = true;
+    load(links[0].href, function () { load(links[1].href, draw); });
+  }
+  // The static SVGs are already on the page (light theme), so Vega (~900 kB) is only fetched when it adds
+  // something: at once in the dark theme, else when a chart comes near the screen or the theme changes.
+  if (document.body.getAttribute("data-md-color-scheme") === "slate" || !("IntersectionObserver" in window)) {
+    start();
+    return;
+  }
+  var observer = new IntersectionObserver(function (entries) {
+    if (entries.some(function (entry) { return entry.isIntersecting; })) { observer.disconnect(); start(); }
+  }, { rootMargin: "200px" });
+  document.querySelectorAll("figure.atlas-chart").forEach(function (figure) { observer.observe(figure); });
+  // Material re-applies the scheme attribute while it starts: only a real change of scheme counts.
+  var scheme = document.body.getAttribute("data-md-color-scheme");
+  new MutationObserver(function () {
+    if (document.body.getAttribute("data-md-color-scheme") !== scheme) { start(); }
+  }).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
 })();
 </script>"""
 

@@ -28,6 +28,7 @@ def test_charts_draw_marks_and_redraw_in_the_other_theme(site, browser):
     for path in chart_pages:
         page.goto(site.base_url + path, wait_until="networkidle")
         charts = page.locator(CHART).count()
+        page.locator(CHART).last.scroll_into_view_if_needed()  # as a reader scrolls: Vega loads near a chart
         page.wait_for_function(
             f"document.querySelectorAll('{CHART} .vega-embed svg').length >= {charts}", timeout=15_000
         )
@@ -75,3 +76,21 @@ def test_every_chart_has_a_text_alternative(site, browser):
                 missing.append(f"{path}: chart {index + 1} lacks a caption/label and a table or static image")
     context.close()
     assert not missing, "\n".join(missing)
+
+
+def test_vega_is_fetched_only_when_a_chart_comes_near(site, browser):
+    """The static SVGs show at once; the ~900 kB Vega bundle waits until a chart is near the screen."""
+    context, log = open_context(browser, viewport={"width": 1280, "height": 600})
+    page = context.new_page()
+    fetched = []
+    page.on("request", lambda request: "vega" in request.url and fetched.append(request.url))
+    page.goto(site.base_url + "/benchmarks/image-classification/", wait_until="networkidle")
+    assert page.locator(CHART).count() > 0
+    below = page.locator(CHART).first.evaluate("el => el.getBoundingClientRect().top - window.innerHeight")
+    assert below > 200, "this test needs a page whose first chart starts below the screen"
+    assert fetched == [], f"Vega was fetched before any chart came near: {fetched}"
+    page.locator(CHART).first.scroll_into_view_if_needed()
+    page.wait_for_function(f"document.querySelectorAll('{CHART} .vega-embed svg').length > 0", timeout=15_000)
+    assert fetched, "Vega was never fetched after a chart came into view"
+    context.close()
+    assert not log.problems(), log.problems()

@@ -52,6 +52,7 @@ def test_charts_embed_and_redraw_in_the_dark_theme(served, browser):
     page.goto(served + CHART_PAGE, wait_until="networkidle")
     count = page.locator("figure.atlas-chart").count()
     assert count == 7
+    page.locator("figure.atlas-chart").last.scroll_into_view_if_needed()  # Vega loads when a chart comes near
     page.wait_for_function(f"document.querySelectorAll('figure.atlas-chart .vega-embed svg').length >= {count}")
     fill = "getComputedStyle(document.querySelector('figure.atlas-chart .vega-embed svg text')).fill"
     light = page.evaluate(fill)
@@ -65,6 +66,7 @@ def test_charts_fit_a_phone(served, browser):
     problems: list[str] = []
     page = _page(browser, problems, viewport={"width": 375, "height": 740}, is_mobile=True)
     page.goto(served + CHART_PAGE, wait_until="networkidle")
+    page.locator("figure.atlas-chart").last.scroll_into_view_if_needed()
     page.wait_for_function("document.querySelectorAll('figure.atlas-chart .vega-embed svg').length >= 7")
     page.wait_for_timeout(300)
     widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
