@@ -37,6 +37,16 @@ def test_smoke_plan_covers_every_pair_of_mode_precision_and_phase(fake, host, mo
                 assert any((run[a], run[b]) == pair for run in runs), (framework, pair)
 
 
+def test_smoke_plan_runs_every_task_in_each_of_its_phases_in_both_frameworks(host, monkeypatch):
+    monkeypatch.setattr(environment, "cpu_supports_bf16", lambda: True)
+    configs = plan.build_plan("smoke", "cpu", host)
+    for task, package in TASK_PACKAGES.items():
+        phases = __import__(f"{package}.common", fromlist=["PHASES"]).PHASES
+        for framework, phase in itertools.product(plan.DEFAULT_FRAMEWORKS, phases):
+            assert any(c.task == task and c.framework == framework and c.phase == phase for c in configs), \
+                (task, framework, phase)
+
+
 def test_bf16_is_planned_only_where_the_cpu_has_it(fake, host, monkeypatch):
     monkeypatch.setattr(environment, "cpu_supports_bf16", lambda: False)
     configs = plan.build_plan("standard", "cpu", host, ONLY_FAKE)
