@@ -107,17 +107,28 @@ def ensure_browser_tools() -> None:
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefix", str(TOOLS_DIR)], check=True)
 
 
+def _browser_tools_ready() -> bool:
+    try:
+        ensure_browser_tools()
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"could not install the browser tools ({error}): the browser tests cannot run — install Debian's "
+              "chromium and run `npm ci --prefix tools`, or pass --no-browser to run the rest", file=sys.stderr)
+        return False
+    return True
+
+
 def _test(args: argparse.Namespace, rest: list[str]) -> int:
     pytest_args = list(rest)
     if args.no_browser:
         pytest_args += ["-m", "not browser"]
-    else:
-        ensure_browser_tools()
+    elif not _browser_tools_ready():
+        return 1
     return subprocess.call([sys.executable, "-m", "pytest", *pytest_args], cwd=REPO_ROOT)
 
 
 def _audit(_: argparse.Namespace) -> int:
-    ensure_browser_tools()
+    if not _browser_tools_ready():
+        return 1
     return subprocess.call([sys.executable, str(REPO_ROOT / "benchmarks" / "lighthouse_audit.py")], cwd=REPO_ROOT)
 
 
