@@ -10,10 +10,6 @@ from generator.site import build
 from tests.bench.accuracy.factory import paired_set
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-WRITERS = ["generator.site.charts", "generator.site.benchmarks", "generator.site.environments",
-           "generator.site.methodology", "generator.site.factcheck", "generator.site.accuracy"]
-
-
 @pytest.fixture(scope="module")
 def built_site(tmp_path_factory):
     results = tmp_path_factory.mktemp("results")
@@ -21,11 +17,8 @@ def built_site(tmp_path_factory):
         path = results / "synthetic" / f"{result.result_id}.json"
         path.parent.mkdir(exist_ok=True)
         path.write_text(result.model_dump_json(indent=1), encoding="utf-8")
-    writers = build.WRITERS + [name for name in WRITERS if name not in build.WRITERS]
     site = tmp_path_factory.mktemp("built") / "site"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "WRITERS", writers)
-        assert build.build_site(REPO_ROOT / "data", results, site) == 0
+    assert build.build_site(REPO_ROOT / "data", results, site) == 0
     return site
 
 
@@ -48,9 +41,6 @@ def test_strict_build_with_busy_and_failed_accuracy_runs(tmp_path):
     runs.append(accuracy_result("pytorch", 9, 0.9, status=Status.failed))
     for result in runs:
         (results / f"{result.result_id}.json").write_text(result.model_dump_json(indent=1), encoding="utf-8")
-    writers = build.WRITERS + [name for name in WRITERS if name not in build.WRITERS]
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(build, "WRITERS", writers)
-        assert build.build_site(REPO_ROOT / "data", results.parent, tmp_path / "site") == 0
+    assert build.build_site(REPO_ROOT / "data", results.parent, tmp_path / "site") == 0
     html = (tmp_path / "site" / "benchmarks" / "accuracy" / "index.html").read_text(encoding="utf-8")
     assert "were taken while other processes loaded the machine" in html
