@@ -32,7 +32,7 @@ from generator.site.environments import (
     machine_anchor,
     run_anchor,
 )
-from generator.site.markup import inert
+from generator.site.markup import inert, relative_url
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
 from generator.site.pagekit import badge
 
@@ -173,18 +173,25 @@ def comparisons(rows: pd.DataFrame, task_id: str, names: dict[str, str]) -> list
 
 
 class Links:
-    """Links from one page: to the run behind a number, to a machine, to how to contribute a measurement."""
+    """Links from one page: to the run behind a number, to a machine, to how to contribute a measurement.
 
-    def __init__(self, page: str) -> None:
+    Markdown links by default (MkDocs checks and rewrites them); ``html=True`` for a page rendered straight to HTML
+    (the fact-check), with the relative URLs MkDocs would have written.
+    """
+
+    def __init__(self, page: str, *, html: bool = False) -> None:
         self.page = page
+        self.html = html
 
     def run(self, text: str, result_id: str) -> Markup:
-        return charts.md_link(text, self.page, RUNS_PAGE, run_anchor(result_id))
+        return self.to(text, RUNS_PAGE, run_anchor(result_id))
 
     def machine(self, text: str, machine: Machine) -> Markup:
-        return charts.md_link(text, self.page, ENVIRONMENTS_PAGE, machine.anchor)
+        return self.to(text, ENVIRONMENTS_PAGE, machine.anchor)
 
     def to(self, text: str, page: str, anchor: str | None = None) -> Markup:
+        if self.html:
+            return Markup('<a href="{}">{}</a>').format(relative_url(self.page, page, anchor), inert(text))
         return charts.md_link(text, self.page, page, anchor)
 
     def not_measured(self) -> Markup:

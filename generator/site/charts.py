@@ -38,11 +38,11 @@ from typing import Any
 
 import altair as alt
 import jinja2
-import yaml
 from markupsafe import Markup
 
-from generator.site.context import Asset, Page, SiteContext
+from generator.site.context import Asset, Page, SiteContext, front_matter
 from generator.site.markup import inert, safe_url
+from generator.site.pagekit import kb_index
 
 VEGA_JS = "assets/javascripts/vega.js"
 CHARTS_JS = "assets/javascripts/atlas-charts.js"
@@ -331,14 +331,22 @@ class Table:
     headers: list[str]
     rows: list[list[Any]]  # Markup cells are kept; anything else is shown as inert text
 
-    def markdown(self) -> Markup:
-        def cell(value: Any) -> Markup:
-            return value if isinstance(value, Markup) else inert(value)
+    @staticmethod
+    def _cell(value: Any) -> Markup:
+        return value if isinstance(value, Markup) else inert(value)
 
+    def markdown(self) -> Markup:
         lines = ["| " + " | ".join(str(inert(h)) for h in self.headers) + " |",
                  "|" + "|".join(["---"] * len(self.headers)) + "|"]
-        lines += ["| " + " | ".join(str(cell(value)) for value in row) + " |" for row in self.rows]
+        lines += ["| " + " | ".join(str(self._cell(value)) for value in row) + " |" for row in self.rows]
         return Markup("\n".join(lines))
+
+    def html(self) -> Markup:
+        """The same table for a page rendered straight to HTML (its Markup cells must then hold HTML)."""
+        head = "".join(f"<th>{inert(h)}</th>" for h in self.headers)
+        body = "".join("<tr>" + "".join(f"<td>{self._cell(value)}</td>" for value in row) + "</tr>\n"
+                       for row in self.rows)
+        return Markup(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>")
 
 
 @dataclass(frozen=True)
@@ -682,7 +690,7 @@ class MarkdownPage:
 
     def cite(self, source_ids: list[str]) -> Markup:
         """Citation numbers linking to this page's source list: ``[1, 3]``."""
-        known = {source.id for source in self.ctx.kb.sources}
+        known = kb_index(self.ctx.kb).sources
         links = []
         for source_id in source_ids:
             if source_id in known:
@@ -693,7 +701,7 @@ class MarkdownPage:
         return Markup('<sup class="atlas-cite">[') + Markup(", ").join(links) + Markup("]</sup>")
 
     def footer(self) -> Markup:
-        sources = {source.id: source for source in self.ctx.kb.sources}
+        sources = kb_index(self.ctx.kb).sources
         lines = []
         if self.citations:
             lines += ["## Sources {: #page-sources }", ""]
@@ -730,6 +738,5 @@ class MarkdownPage:
             "last_reviewed": min(self.reviewed).isoformat() if self.reviewed else None,
             "edit_url": edit_urls[0] if len(edit_urls) == 1 else None,
         }
-        front_matter = yaml.safe_dump(front, sort_keys=False, allow_unicode=True)
-        markdown = f"---\n{front_matter}---\n\n{body.rstrip()}\n\n{self.footer()}\n"
+        markdown = f"{front_matter(front)}\n{body.rstrip()}\n\n{self.footer()}\n"
         return Page(path=self.path, title=title, markdown=markdown, nav_section=section, nav_order=order)

@@ -4,15 +4,20 @@ A claim whose ``measured_by`` names benchmark tasks also shows what our results 
 "who is faster" rows as the benchmark pages, fp32 and each framework's best mode) or, where nothing was measured,
 says so and how to contribute it. The verdict itself stays the knowledge base's (reviewed by a person); the page
 puts the measurements next to it so a reader can check one against the other.
+
+The page lists every claim of the knowledge base, so it grows with it: like the other knowledge-base pages it is
+rendered straight to HTML (autoescaped Jinja, :class:`~generator.site.pagekit.PageKit`), never through Markdown,
+which on a 100× knowledge base cost more than the rest of the build together.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 
 from markupsafe import Markup
 
-from generator.bench.accuracy.stats import summarise_all
+from generator.bench.accuracy.stats import AccuracyComparison, summarise_all
 from generator.kb.models import Claim, ClaimStatus
 from generator.site.accuracy import PAGE as ACCURACY_PAGE
 from generator.site.benchmarks import (
@@ -24,12 +29,11 @@ from generator.site.benchmarks import (
     machine_groups,
     task_page_path,
 )
-from generator.site.charts import MarkdownPage, md_paragraphs, md_render
 from generator.site.context import Page, SiteContext
 from generator.site.environments import FACTCHECK_PAGE
-from generator.site.markup import inert
+from generator.site.markup import inert, paragraphs, render, text
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
-from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, badge
+from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, PageKit, badge, long_date
 
 SECTION = "Fact-check"
 
@@ -71,71 +75,93 @@ def performance_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup
         if task_rows.empty:
             continue
         chosen = [c for c in comparisons(task_rows, task_id, names) if c.precision == "fp32"]
-        parts.append(Markup("On {}:\n\n{}").format(links.machine(machine.where, machine),
-                                                     comparison_table(chosen, links).markdown()))
-    heading = Markup("**{}** ({})").format(inert(title), links.to("all charts", task_page_path(task_id)))
+        parts.append(Markup("<p>On {}:</p>\n{}").format(links.machine(machine.where, machine),
+                                                         comparison_table(chosen, links).html()))
+    heading = Markup("<strong>{}</strong> ({})").format(inert(title), links.to("all charts", task_page_path(task_id)))
     if not parts:
-        return heading + Markup(": ") + links.not_measured()
-    return heading + Markup(".\n\n") + Markup("\n\n").join(parts)
+        return Markup("<p>{}: {}</p>").format(heading, links.not_measured())
+    return Markup("<p>{}.</p>\n").format(heading) + Markup("\n").join(parts)
 
 
-def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links) -> Markup:
+def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links,
+                      summaries: list[AccuracyComparison]) -> Markup:
     """The accuracy-parity verdict, from the same statistics as the accuracy page (so the two cannot disagree).
 
     Busy runs count here: a seed's accuracy does not depend on the machine's load, only its timings do.
     """
     title = next((t.title for t in ctx.kb.benchmarks if t.id == task_id), task_id)
-    heading = Markup("**{}** ({})").format(inert(title), links.to("learning curves and every run", ACCURACY_PAGE))
-    comparisons = [c for c in summarise_all(ctx.results.accuracy) if c.task == task_id]
-    if not comparisons:
-        return heading + Markup(": ") + links.not_measured()
-    comparison, names = comparisons[0], framework_names(ctx)
+    heading = Markup("<strong>{}</strong> ({})").format(
+        inert(title), links.to("learning curves and every run", ACCURACY_PAGE))
+    comparison = next((c for c in summaries if c.task == task_id), None)
+    if comparison is None:
+        return Markup("<p>{}: {}</p>").format(heading, links.not_measured())
+    names = framework_names(ctx)
     items = []
     for framework, summary in sorted(comparison.frameworks.items()):
         spread = summary.final_accuracy
         deviation = f" ± {spread.std:.2%} (standard deviation)" if spread.std is not None else ""
-        items.append(Markup("- {}: mean final test accuracy {}{} over {} seeds on {}").format(
+        items.append(Markup("<li>{}: mean final test accuracy {}{} over {} seeds on {}</li>").format(
             inert(names.get(framework, framework)), inert(f"{spread.mean:.2%}"), inert(deviation), spread.n,
             inert(comparison.dataset)))
-    return heading + Markup(": {}\n\n").format(inert(comparison.verdict)) + Markup("\n").join(items)
+    return Markup("<p>{}: {}</p>\n<ul>\n{}\n</ul>").format(heading, inert(comparison.verdict),
+                                                           Markup("\n").join(items))
 
 
-def evidence_for(ctx: SiteContext, claim: Claim, links: Links, cache: dict[str, Markup]) -> list[Markup]:
-    """Our measurements for each task the claim names (computed once per task: several claims share tasks)."""
-    for task_id in claim.measured_by:
-        if task_id not in cache:
-            builder = performance_evidence if task_id in PERFORMANCE_TASKS else accuracy_evidence
-            cache[task_id] = builder(ctx, task_id, links)
-    return [cache[task_id] for task_id in claim.measured_by]
+_NOT_ANCHOR = re.compile(r"[^a-z0-9]+")
+
+
+def section_anchor(title: str, taken: set[str]) -> str:
+    """A heading id for an article section (contributors' text): kebab-case, unique on the page."""
+    base = _NOT_ANCHOR.sub("-", title.lower()).strip("-") or "section"
+    anchor, number = base, 1
+    while anchor in taken:
+        number += 1
+        anchor = f"{base}-{number}"
+    taken.add(anchor)
+    return anchor
 
 
 def pages(ctx: SiteContext) -> list[Page]:
-    kit = MarkdownPage(ctx, FACTCHECK_PAGE)
-    links = Links(FACTCHECK_PAGE)
-    evidence: dict[str, Markup] = {}
+    kit = PageKit(ctx, FACTCHECK_PAGE)
+    links = Links(FACTCHECK_PAGE, html=True)
+    summaries: list[AccuracyComparison] | None = None
+    evidence: dict[str, Markup] = {}  # per task: several claims share a task
+
+    def measurements(claim: Claim) -> list[Markup]:
+        nonlocal summaries
+        for task_id in claim.measured_by:
+            if task_id in evidence:
+                continue
+            if task_id in PERFORMANCE_TASKS:
+                evidence[task_id] = performance_evidence(ctx, task_id, links)
+            else:
+                if summaries is None:
+                    summaries = summarise_all(ctx.results.accuracy)
+                evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
+        return [evidence[task_id] for task_id in claim.measured_by]
+
     by_section: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.kb.claims:
         by_section[claim.section].append(claim)
+    anchors = {"top", "page-sources"}
     sections = []
     for section in sorted(by_section, key=_section_order):
         claims = []
         for claim in sorted(by_section[section], key=lambda c: c.id):
             edit = kit.shows("claims", claim.id, claim.last_reviewed)
             claims.append({
-                "anchor": Markup('<span id="claim-{}"></span>').format(claim.id),
+                "anchor": kit.anchor_once(f"claim-{claim.id}"),
                 "badge": badge(claim.status),
-                "quote": inert(claim.quote),
-                "evidence": md_paragraphs(claim.evidence),
-                "cites": kit.cite(claim.sources),
-                "reviewed": Markup('<time datetime="{}">{}</time>').format(
-                    claim.last_reviewed.isoformat(), f"{claim.last_reviewed.day} {claim.last_reviewed:%B %Y}"),
+                "quote": text(claim.quote),
+                "evidence": paragraphs(claim.evidence, tail=kit.cite(claim.sources)),
+                "reviewed": long_date(claim.last_reviewed),
                 "edit": edit,
-                "measurements": evidence_for(ctx, claim, links, evidence),
+                "measurements": measurements(claim),
             })
-        sections.append({"title": section, "claims": claims})
+        sections.append({"title": section, "anchor": section_anchor(section, anchors), "claims": claims})
     counts = Counter(claim.status for claim in ctx.kb.claims)
-    body = md_render(
-        "benchmarks/factcheck.md.j2",
+    body = render(
+        "factcheck.html.j2",
         sections=sections,
         total=len(ctx.kb.claims),
         counts=[{"badge": badge(status), "count": counts.get(status, 0), "label": STATUS_LABELS[status]}

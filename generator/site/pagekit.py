@@ -23,11 +23,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import yaml
 from markupsafe import Markup, escape
 
 from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, Source
-from generator.site.context import Page, SiteContext
+from generator.site.context import Page, SiteContext, front_matter
 from generator.site.markup import external_link, relative_url, render, safe_id, safe_url, text
 
 SOURCES_PAGE = "sources.md"
@@ -226,7 +225,7 @@ class PageKit:
             "atlas_html": True,
         }
         footer = self.footer()  # before the front matter is dumped: the footer may cite nothing new, but be safe
-        markdown = f"---\n{yaml.safe_dump(front, sort_keys=False, allow_unicode=True)}---\n\n{body.rstrip()}\n\n{footer}"
+        markdown = f"{front_matter(front)}\n{body.rstrip()}\n\n{footer}"
         return Page(path=self.path, title=title, markdown=markdown, nav_section=section, nav_order=order)
 
 

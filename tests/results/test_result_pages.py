@@ -109,12 +109,14 @@ def test_fact_check_lists_every_claim_with_verdict_and_measurements(ctx):
         assert f'<span id="claim-{claim.id}"></span>' in page
     measured = [c for c in ctx.kb.claims if "image-classification" in c.measured_by]
     assert measured, "the knowledge base has claims measured by the image-classification benchmark"
-    assert "*Our measurements:*" in page and "PyTorch 1.14× faster" in page
+    assert "<em>Our measurements:</em>" in page and "PyTorch 1.14× faster" in page
+    assert '<a href="../benchmarks/runs/#run-' in page, "each measured number links to its run"
     accuracy = [c for c in ctx.kb.claims if "digits-accuracy" in c.measured_by]
     if accuracy:  # no accuracy results in the fixture: said, not hidden
         title = next(t.title for t in ctx.kb.benchmarks if t.id == "digits-accuracy")
-        assert f"**{inert(title)}** ([learning curves and every run]" in page
-        assert "): not measured — [contribute it]" in page
+        assert (f'<strong>{inert(title)}</strong> (<a href="../benchmarks/accuracy/">learning curves and every run'
+                in page)
+        assert ': not measured — <a href="../benchmarks/methodology/#contribute-a-measurement">contribute it' in page
 
 
 def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_base, tmp_path):
@@ -135,9 +137,13 @@ def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_b
     for page in pages_by_path(items).values():
         text = page.markdown
         assert "<script>alert" not in text, page.path
+        if "atlas_html: true" in text.split("\n---\n", 1)[0].splitlines():
+            continue  # rendered straight to HTML, never through Markdown: Markdown syntax in it is plain text
         assert "](javascript:" not in text, page.path
         assert '{: onclick' not in text, page.path
-    assert "&lt;script&gt;" in pages_by_path(items)["fact-check.md"].markdown
+    factcheck_page = pages_by_path(items)["fact-check.md"].markdown
+    assert "&lt;script&gt;" in factcheck_page
+    assert "atlas_html: true" in factcheck_page.split("\n---\n", 1)[0].splitlines()
 
 
 def test_accuracy_runs_busy_or_failed_do_not_break_the_benchmark_pages(knowledge_base, tmp_path):
