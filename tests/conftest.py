@@ -31,3 +31,14 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """A skipped test never counts as passing: a run that skipped anything fails, naming what was skipped."""
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter is not None else []
+    if skipped and exitstatus == pytest.ExitCode.OK:
+        reporter.ensure_newline()
+        reporter.write_line(f"{len(skipped)} test(s) skipped: a skip is a failure here (install what they need, "
+                            "e.g. pip install -e '.[bench,test]')", red=True, bold=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

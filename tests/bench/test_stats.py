@@ -19,7 +19,8 @@ def test_bootstrap_interval_contains_the_median_and_is_reproducible():
 def test_bootstrap_interval_narrows_with_less_noise():
     rng = np.random.default_rng(1)
     noisy, quiet = 1 + 0.2 * rng.standard_normal(15), 1 + 0.01 * rng.standard_normal(15)
-    width = lambda xs: np.subtract(*stats.bootstrap_median_ci(xs)[::-1])
+    def width(xs):
+        return np.subtract(*stats.bootstrap_median_ci(xs)[::-1])
     assert width(quiet) < width(noisy) / 5
 
 

@@ -25,7 +25,7 @@ def _context(results, kb, origins, tmp_path) -> SiteContext:
     return SiteContext(kb=kb, origins=origins, results=ResultSet(results=list(results), paths=paths),
                        repo_url="https://github.com/framework-atlas/framework-atlas",
                        edit_base="https://github.com/framework-atlas/framework-atlas/edit/main/",
-                       built_at=dt.datetime(2026, 11, 25, tzinfo=dt.timezone.utc), repo_root=tmp_path)
+                       built_at=dt.datetime(2026, 11, 25, tzinfo=dt.UTC), repo_root=tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_no_results_says_not_measured(tiny_kb, tmp_path):
 def test_hostile_text_in_results_is_shown_as_text(tiny_kb, tmp_path):
     """A machine label full of HTML and Markdown renders as the same characters, through Python-Markdown with the
     site's extensions (inside the chart figures, an HTML block, Markdown is not interpreted at all)."""
-    markdown = pytest.importorskip("markdown")
+    import markdown
     label = '<script>alert(1)</script> [x](javascript:alert(2)) **bold**'
     results = paired_set(TF, PT, env={"machine_label": label})
     md = _page(results, tiny_kb, tmp_path).markdown

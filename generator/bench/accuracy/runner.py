@@ -22,7 +22,7 @@ from generator.bench import methodology
 from generator.bench.accuracy import port, worker
 from generator.bench.accuracy.spec import DATASET, SUITE, TASK, TrainConfig, initial_weights
 from generator.bench.environment import CpuShareMeter, Host, capture_host
-from generator.results import AccuracyResult, EpochRecord, Environment, Failure, FailureKind, Status
+from generator.results import AccuracyResult, Environment, EpochRecord, Failure, FailureKind, Status
 
 FRAMEWORKS = ("tensorflow", "pytorch")
 DEFAULT_SEEDS = 10
@@ -112,7 +112,7 @@ def existing_ok(out_dir: Path, framework: str, seed: int, cfg: TrainConfig) -> P
 
 def run_one(host: Host, cfg: TrainConfig, framework: str, seed: int, weights_path: Path, weights_sha256: str,
             workdir: Path, timeout_s: float = WORKER_TIMEOUT_S) -> AccuracyResult:
-    started = dt.datetime.now(dt.timezone.utc)
+    started = dt.datetime.now(dt.UTC)
     load_before = os.getloadavg()
     meter = CpuShareMeter()
     meter.start()
@@ -143,7 +143,7 @@ def run_one(host: Host, cfg: TrainConfig, framework: str, seed: int, weights_pat
         seed=seed,
         config=config,
         started_at=started,
-        finished_at=dt.datetime.now(dt.timezone.utc),
+        finished_at=dt.datetime.now(dt.UTC),
         environment=environment(host, report, load_before, load_after, busy),
         target_accuracy=cfg.target_accuracy,
     )

@@ -98,7 +98,8 @@ def prepare(task: Any, config: RunConfig, batch: tuple[Any, Any]) -> Prepared:
         run = _wrap(train_step, config.mode)  # compiled: forward, backward and update in one XLA cluster
         args = (inputs, targets)
     else:
-        forward = lambda x: task.forward(model, x, False)
+        def forward(x):
+            return task.forward(model, x, False)
         # compiled: the network in XLA; post-processing (dynamic-size NMS) stays in the surrounding graph, as
         # torch.compile compiles the model and leaves post-processing to eager PyTorch.
         network = tf.function(forward, jit_compile=True) if config.mode == "compiled" else forward

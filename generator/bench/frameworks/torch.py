@@ -78,7 +78,8 @@ def prepare(task: Any, config: RunConfig, batch: tuple[Any, Any]) -> Prepared:
         model = model.to(memory_format=torch.channels_last)
         inputs = _channels_last(inputs)
     runnable = torch.compile(model, **methodology.TORCH_COMPILE_OPTIONS) if config.mode == "compiled" else model
-    autocast = lambda: _autocast(config.device, config.precision)
+    def autocast():
+        return _autocast(config.device, config.precision)
 
     if config.phase == "train":
         model.train()

@@ -10,13 +10,12 @@ framework reproduces its own losses exactly (the page says runs are deterministi
 from __future__ import annotations
 
 import pytest
+import tensorflow  # noqa: F401 - the bench extra is required: a missing framework fails loudly
+import torch  # noqa: F401 - the bench extra is required: a missing framework fails loudly
 
-pytest.importorskip("torch")
-pytest.importorskip("tensorflow")
-
-from generator.bench.accuracy import port  # noqa: E402
-from generator.bench.accuracy.runner import run_worker  # noqa: E402
-from generator.bench.accuracy.spec import TrainConfig, initial_weights  # noqa: E402
+from generator.bench.accuracy import port
+from generator.bench.accuracy.runner import run_worker
+from generator.bench.accuracy.spec import TrainConfig, initial_weights
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 

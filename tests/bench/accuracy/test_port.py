@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import tensorflow  # noqa: F401 - the bench extra is required: a missing framework fails loudly
+import torch  # noqa: F401 - the bench extra is required: a missing framework fails loudly
 
-pytest.importorskip("torch")
-pytest.importorskip("tensorflow")
-
-from generator.bench.accuracy import tensorflow as tfm  # noqa: E402
-from generator.bench.accuracy import torch as ptm  # noqa: E402
-from generator.bench.accuracy.data import epoch_batches, load_digits_split  # noqa: E402
-from generator.bench.accuracy.spec import TrainConfig, initial_weights, parameter_shapes  # noqa: E402
+from generator.bench.accuracy import tensorflow as tfm
+from generator.bench.accuracy import torch as ptm
+from generator.bench.accuracy.data import epoch_batches, load_digits_split
+from generator.bench.accuracy.spec import TrainConfig, initial_weights, parameter_shapes
 
 pytestmark = pytest.mark.bench
 CFG = TrainConfig()

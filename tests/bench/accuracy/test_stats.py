@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 from scipy import stats as scipy_stats
 
-from generator.bench.accuracy.stats import NoAccuracyResults, Spread, paired_test, summarise, summarise_all, welch_test
+from generator.bench.accuracy.stats import (
+    NoAccuracyResults,
+    Spread,
+    paired_test,
+    summarise,
+    summarise_all,
+    welch_test,
+)
 from generator.results import Status
 
 from .factory import accuracy_result, paired_set

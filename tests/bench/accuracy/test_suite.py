@@ -5,17 +5,16 @@ from __future__ import annotations
 import json
 
 import pytest
+import tensorflow  # noqa: F401 - the bench extra is required: a missing framework fails loudly
+import torch  # noqa: F401 - the bench extra is required: a missing framework fails loudly
 
-pytest.importorskip("torch")
-pytest.importorskip("tensorflow")
-
-from generator.bench.accuracy import run_suite  # noqa: E402
-from generator.bench.accuracy.runner import run_one  # noqa: E402
-from generator.bench.accuracy.spec import TrainConfig  # noqa: E402
-from generator.bench.accuracy.stats import summarise  # noqa: E402
-from generator.bench.environment import capture_host  # noqa: E402
-from generator.resultset import load_results  # noqa: E402
-from generator.results import Status  # noqa: E402
+from generator.bench.accuracy import run_suite
+from generator.bench.accuracy.runner import run_one
+from generator.bench.accuracy.spec import TrainConfig
+from generator.bench.accuracy.stats import summarise
+from generator.bench.environment import capture_host
+from generator.results import Status
+from generator.resultset import load_results
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 

@@ -13,13 +13,11 @@ of their scale; attending to padding moves them by far more (both tested below).
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
-tf = pytest.importorskip("tensorflow")
-
-import keras
+import tensorflow as tf
+import torch
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.base import TASK_PACKAGES

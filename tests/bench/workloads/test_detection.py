@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
-tf = pytest.importorskip("tensorflow")
+import tensorflow as tf
+import torch
 
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.bench.workloads.detection import common, port

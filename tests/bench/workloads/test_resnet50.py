@@ -14,13 +14,11 @@ larger: Keras' default batch-norm epsilon moves the logits by ~0.4 of their scal
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
-tf = pytest.importorskip("tensorflow")
-
-import keras
+import tensorflow as tf
+import torch
 
 from generator.bench.workloads import flops
 from generator.bench.workloads.base import TASK_PACKAGES

@@ -30,6 +30,7 @@ from keras import layers, ops
 from generator.bench.workloads import flops
 from generator.bench.workloads.bert.common import DROPOUT, INITIALIZER_STD, LAYER_NORM_EPSILON
 from generator.bench.workloads.porting import check_complete, tf_device
+
 # A classifier like ResNet-50: the same forward call, float32 cross-entropy and identity post-processing.
 from generator.bench.workloads.resnet50.tensorflow import forward, loss, postprocess  # noqa: F401
 

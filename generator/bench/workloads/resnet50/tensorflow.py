@@ -34,8 +34,8 @@ import tensorflow as tf
 from keras import layers
 
 from generator.bench.workloads import flops
-from generator.bench.workloads.resnet50.common import BN_EPSILON, BN_MOMENTUM_TORCH, EXPANSION, stage_plan
 from generator.bench.workloads.porting import check_complete, tf_device
+from generator.bench.workloads.resnet50.common import BN_EPSILON, BN_MOMENTUM_TORCH, EXPANSION, stage_plan
 
 FRAMEWORK = "tensorflow"
 

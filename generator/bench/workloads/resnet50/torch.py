@@ -16,8 +16,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from generator.bench.workloads import flops
-from generator.bench.workloads.resnet50.common import BN_EPSILON, BN_MOMENTUM_TORCH, EXPANSION, stage_plan
 from generator.bench.workloads.porting import IGNORED_SUFFIXES, check_complete
+from generator.bench.workloads.resnet50.common import BN_EPSILON, BN_MOMENTUM_TORCH, EXPANSION, stage_plan
 
 FRAMEWORK = "pytorch"
 
