@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
 from generator.results import FRAMEWORKS, PerformanceResult
@@ -206,7 +207,9 @@ class Links:
 def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
     names = next(iter(items)).names if items else {}
 
-    def cell(row: Any, comparison: Comparison) -> Markup:
+    def cell(row: Any, comparison: Comparison, framework: str) -> Markup:
+        if row is None and comparison.mode not in ("best", *HARNESS_MODES.get(framework, (comparison.mode,))):
+            return inert(f"no {comparison.mode} mode")  # nothing to measure: not a gap to contribute
         if row is None:
             return links.not_measured()
         text = links.run(f"{number(row.throughput_samples_per_s)}/s", row.result_id)
@@ -218,7 +221,7 @@ def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
         ["Phase", "Mode", "Precision", "Batch", *[f"{name} (samples/s, 95% CI)" for name in names.values()],
          "Faster"],
         [[PHASE_LABELS[c.phase], "best of each" if c.mode == "best" else c.mode, c.precision,
-          c.batch_size or "—", *[cell(c.cells[f], c) for f in names], c.verdict()] for c in items],
+          c.batch_size or "—", *[cell(c.cells[f], c, f) for f in names], c.verdict()] for c in items],
     )
 
 

@@ -50,6 +50,16 @@ def test_a_missing_measurement_says_not_measured_never_zero(benchmark_pages):
     assert not re.search(r"\| 0(\.0+)?(/s)? \|", page)
 
 
+def test_a_mode_a_framework_does_not_have_is_not_offered_as_a_gap(benchmark_pages):
+    """TensorFlow's graph mode has no PyTorch counterpart: its row says so instead of asking for a measurement."""
+    page = benchmark_pages["benchmarks/object-detection.md"].markdown
+    rows = [r for r in _table_rows(page, "Inference") if "| graph | fp32 |" in r]
+    assert rows
+    for row in rows:
+        tensorflow_cell, pytorch_cell = row.split(" | ")[4:6]
+        assert "/s" in tensorflow_cell and pytorch_cell == "no graph mode"
+
+
 def test_with_no_results_every_cell_is_not_measured(knowledge_base, tmp_path):
     empty = make_context(knowledge_base, load_results(tmp_path))
     pages = pages_by_path(benchmarks.pages(empty))
