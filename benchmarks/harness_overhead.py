@@ -2,14 +2,21 @@
 
     python benchmarks/harness_overhead.py                          # PyTorch eager, batch 1, 224×224
     python benchmarks/harness_overhead.py --framework tensorflow   # TensorFlow graph mode
-    python benchmarks/harness_overhead.py --rounds 3 --steps 10
+    python benchmarks/harness_overhead.py --rounds 6 --steps 10
 
-Both sides run in fresh subprocesses with the worker's environment (threads, seeds), the same model from
-``generator.bench.workloads.resnet50``, the same input, layout, mode and warm-up. The harness side is a real
-worker run (per-step synchronisation and clock reads, memory probe); the bare side is the loop anyone would
-write: warm up, then time each repeat of ``steps`` forward passes with two clock reads. Rounds alternate the two
-to spread machine noise evenly; each side reports its median and its best repeat over all rounds (the best is
-the more robust to other processes). Target: under 2%.
+Each round is one fresh process with the worker's environment (threads, seeds), configured by the framework
+adapter exactly as the worker configures it. Inside it, the two sides alternate: the harness side is the worker's
+own ``run()`` (model and batch from ``generator.bench.workloads.resnet50``, warm-up, per-step synchronisation and
+clock reads, memory probe, FLOP count), the bare side the loop anyone would write on the same model, input,
+layout and mode: warm up, then time each repeat of ``steps`` forward passes with two clock reads.
+
+Why both sides share a process: on a small shared VM one process can run 5–10% faster or slower than the next
+(memory placement, which core, what the neighbours do), far more than the 2% being measured. Pairing the sides
+inside each process cancels that; alternating their order across rounds cancels drift within a process. Each side
+reports its median and its best repeat over all rounds (the best is the more robust to other processes), and the
+overhead is given for both, with the per-process paired figure and its interval. The timing loop's own cost per
+step, timed on an empty step, is printed too: a lower bound on the overhead that machine noise cannot blur.
+Target: under 2%.
 """
 
 from __future__ import annotations
@@ -24,8 +31,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.bench import environment, methodology, registry
-from generator.bench.runner import failure_of, run_worker, worker_env
+from generator.bench import environment, methodology, registry, stats, timing, worker
+from generator.bench.frameworks import load_adapter
+from generator.bench.runner import worker_env
 from generator.results import RunConfig
 
 MODES = {"pytorch": "eager", "tensorflow": "graph"}
@@ -41,15 +49,13 @@ def make_config(framework: str, batch_size: int, steps: int, repeats: int, image
 
 
 def bare_loop(config: RunConfig) -> list[float]:
-    """The plain loop, in this (sub)process: returns the wall time of each repeat."""
+    """The plain loop, in this process (threads already set by the adapter): the wall time of each repeat."""
     common = registry.load_common(config.task)
     task = registry.load_framework_module(config.task, config.framework)
     images, labels = common.make_batch(config.shape, config.batch_size, methodology.DATA_SEED)
     if config.framework == "pytorch":
         import torch
 
-        torch.set_num_threads(config.threads)
-        torch.set_num_interop_threads(config.inter_op_threads)
         model = task.build_model(config.shape, seed=0).eval().to(memory_format=torch.channels_last)
         x, _ = task.to_framework_batch((images, labels), "cpu")
         x = x.contiguous(memory_format=torch.channels_last)
@@ -60,9 +66,6 @@ def bare_loop(config: RunConfig) -> list[float]:
     else:
         import tensorflow as tf
 
-        tf.config.threading.set_intra_op_parallelism_threads(config.threads)
-        tf.config.threading.set_inter_op_parallelism_threads(config.inter_op_threads)
-        tf.config.set_visible_devices([], "GPU")
         model = task.build_model(config.shape, seed=0)
         x, _ = task.to_framework_batch((images, labels), "cpu")
         call = tf.function(lambda inputs: model(inputs, training=False))
@@ -80,17 +83,26 @@ def bare_loop(config: RunConfig) -> list[float]:
     return times
 
 
-def run_bare(config: RunConfig) -> list[float]:
-    out = subprocess.run([sys.executable, __file__, "--bare", config.model_dump_json()], env=worker_env(config),
-                         capture_output=True, text=True, check=True, cwd=environment.REPO_ROOT)
+def paired_round(config: RunConfig, harness_first: bool) -> dict[str, list[float]]:
+    """In this (fresh) process: the harness side and the bare side, twice each, alternating."""
+    adapter = load_adapter(config.framework)
+    adapter.configure(config.device, config.precision, config.threads, config.inter_op_threads, config.tf32)
+    times: dict[str, list[float]] = {"harness": [], "bare": []}
+    sides = [("harness", lambda: worker.run(adapter, config)["measurement"]["repeat_times_s"]),
+             ("bare", lambda: bare_loop(config))]
+    for _ in range(2):
+        for name, side in sides if harness_first else sides[::-1]:
+            times[name].extend(side())
+    return times
+
+
+def run_round(config: RunConfig, harness_first: bool) -> dict[str, list[float]]:
+    request = json.dumps({"config": config.model_dump(mode="json"), "harness_first": harness_first})
+    out = subprocess.run([sys.executable, __file__, "--round", request], env=worker_env(config),
+                         capture_output=True, text=True, check=False, cwd=environment.REPO_ROOT)
+    if out.returncode != 0:
+        raise SystemExit(f"round failed:\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def run_harness(config: RunConfig) -> list[float]:
-    outcome = run_worker("run", config, config.timeout_s)
-    if not outcome.payload or outcome.payload["status"] != "ok":
-        raise SystemExit(f"harness run failed: {failure_of(outcome, config.timeout_s).message}")
-    return outcome.payload["measurement"]["repeat_times_s"]
 
 
 def main() -> int:
@@ -100,35 +112,45 @@ def main() -> int:
     parser.add_argument("--image-size", type=int, default=224)
     parser.add_argument("--steps", type=int, default=10, help="steps per repeat")
     parser.add_argument("--repeats", type=int, default=3, help="repeats per round")
-    parser.add_argument("--rounds", type=int, default=2, help="alternations of harness and bare loop")
-    parser.add_argument("--bare", help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=4, help="fresh processes, each pairing the two sides")
+    parser.add_argument("--round", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.bare:
-        print(json.dumps(bare_loop(RunConfig.model_validate_json(args.bare))))
+    if args.round:
+        request = json.loads(args.round)
+        print(json.dumps(paired_round(RunConfig.model_validate(request["config"]), request["harness_first"])))
         return 0
 
     config = make_config(args.framework, args.batch_size, args.steps, args.repeats, args.image_size)
     host = environment.capture_host()
     meter = environment.CpuShareMeter()
     meter.start()
-    harness, bare = [], []
+    sides: dict[str, list[float]] = {"harness": [], "bare": []}
+    paired: list[float] = []  # per process: harness median / bare median − 1 (process-to-process noise cancels)
     for round_index in range(args.rounds):
-        order = [(harness, run_harness), (bare, run_bare)]
-        for times, run in order if round_index % 2 == 0 else order[::-1]:
-            times.extend(run(config))
+        times = run_round(config, harness_first=round_index % 2 == 0)
+        paired.append(statistics.median(times["harness"]) / statistics.median(times["bare"]) - 1)
+        for name in sides:
+            sides[name].extend(times[name])
     foreign = meter.stop()
-    sides = {"harness": harness, "bare": bare}
     median = {name: statistics.median(times) / config.measured_steps for name, times in sides.items()}
     best = {name: min(times) / config.measured_steps for name, times in sides.items()}
     print(f"ResNet-50 inference, {config.framework} {config.mode}, fp32, batch {config.batch_size}, "
           f"{config.shape['image_size']}×{config.shape['image_size']}, {config.threads} threads, "
-          f"{args.rounds} rounds × {config.repeats} repeats × {config.measured_steps} steps")
+          f"{args.rounds} processes × 2 × {config.repeats} repeats × {config.measured_steps} steps per side")
     print(f"machine: {host.machine_label('cpu')}; load at start {host.load_at_start[0]:.2f}; "
           f"other processes used {foreign:.0%} of the CPU meanwhile" if foreign is not None else "")
     for name in sides:
         print(f"  {name:>7}: median {median[name] * 1e3:8.2f} ms/step ({config.batch_size / median[name]:7.2f} "
               f"samples/s), best repeat {best[name] * 1e3:8.2f} ms/step")
-    print(f"harness overhead: {median['harness'] / median['bare'] - 1:+.2%} on medians, "
+    # What the timing loop itself adds per step (sync call, clock read, bookkeeping), timed on an empty step: a
+    # bound that machine noise cannot blur, to read beside the end-to-end figures, which it can.
+    empty = timing.measure(lambda: None, lambda _: None, warmup_steps=1, repeats=5, measured_steps=100_000)
+    loop_s = min(empty.repeat_times_s) / 100_000
+    print(f"  timing loop alone: {loop_s * 1e6:.2f} µs/step = {loop_s / best['bare']:.4%} of a bare step")
+    low, high = stats.bootstrap_median_ci(paired)
+    print(f"  per process (harness median / bare median − 1): {', '.join(f'{p:+.2%}' for p in paired)}")
+    print(f"harness overhead: {statistics.median(paired):+.2%} median of the paired processes (95% CI "
+          f"{low:+.2%} to {high:+.2%}); pooled: {median['harness'] / median['bare'] - 1:+.2%} on medians, "
           f"{best['harness'] / best['bare'] - 1:+.2%} on best repeats (target < 2%; meaningful only on a quiet "
           "machine)")
     return 0
