@@ -124,20 +124,14 @@ def section_anchor(title: str, taken: set[str]) -> str:
 def pages(ctx: SiteContext) -> list[Page]:
     kit = PageKit(ctx, FACTCHECK_PAGE)
     links = Links(FACTCHECK_PAGE, html=True)
-    summaries: list[AccuracyComparison] | None = None
+    summaries = summarise_all(ctx.results.accuracy)  # once: the same statistics as the accuracy page
     evidence: dict[str, Markup] = {}  # per task: several claims share a task
 
     def measurements(claim: Claim) -> list[Markup]:
-        nonlocal summaries
         for task_id in claim.measured_by:
-            if task_id in evidence:
-                continue
-            if task_id in PERFORMANCE_TASKS:
-                evidence[task_id] = performance_evidence(ctx, task_id, links)
-            else:
-                if summaries is None:
-                    summaries = summarise_all(ctx.results.accuracy)
-                evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
+            if task_id not in evidence:
+                evidence[task_id] = (performance_evidence(ctx, task_id, links) if task_id in PERFORMANCE_TASKS
+                                     else accuracy_evidence(ctx, task_id, links, summaries))
         return [evidence[task_id] for task_id in claim.measured_by]
 
     by_section: dict[str, list[Claim]] = defaultdict(list)
