@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator.bench.accuracy.runner import DEFAULT_SEEDS, FRAMEWORKS, run_suite  # noqa: E402
 from generator.bench.accuracy.spec import TrainConfig  # noqa: E402
 from generator.bench.accuracy.stats import summarise  # noqa: E402
-from generator.resultset import load_results  # noqa: E402
+from generator.results.load import load_results  # noqa: E402
 
 LIMIT_S = 15 * 60
 

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from generator.bench import environment, methodology, plan
 from generator.bench.runner import failure_of, run_worker
-from generator.results import RunConfig
+from generator.results.schema import RunConfig
 
 
 def main() -> int:

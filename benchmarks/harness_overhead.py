@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from generator.bench import environment, methodology, registry, stats, timing, worker
 from generator.bench.frameworks import load_adapter
 from generator.bench.runner import worker_env
-from generator.results import RunConfig
+from generator.results.schema import RunConfig
 
 MODES = {"pytorch": "eager", "tensorflow": "graph"}
 

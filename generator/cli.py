@@ -19,7 +19,7 @@ TOOLS_DIR = REPO_ROOT / "tools"  # package.json for the npm tools of the browser
 
 def _validate(args: argparse.Namespace) -> int:
     from generator.kb.validate import main as validate_kb
-    from generator.resultset import validate_results
+    from generator.results.load import validate_results
 
     kb_status = validate_kb(["--data", args.data])
     result_problems = validate_results(Path(args.results))

@@ -25,7 +25,7 @@ from rich.console import Console
 from generator.bench import environment, methodology, registry, report
 from generator.bench.plan import DEFAULT_FRAMEWORKS, Filters, build_plan
 from generator.bench.runner import SuiteRunner
-from generator.results import PerformanceResult
+from generator.results.schema import PerformanceResult
 
 EXIT_INTERRUPTED = 130
 

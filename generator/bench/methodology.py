@@ -28,7 +28,7 @@ CONFIDENCE = 0.95  # the interval reported around the median
 BOOTSTRAP_RESAMPLES = 10_000  # percentile bootstrap of the median over repeats
 BOOTSTRAP_SEED = 0  # seeded: the same raw times always give the same interval
 LATENCY_PERCENTILES = (50, 90, 99)  # of per-step times, reported for batch-1 runs
-FLOPS_PER_MAC = 2  # 1 multiply-accumulate = 2 FLOPs, as in generator.results
+FLOPS_PER_MAC = 2  # 1 multiply-accumulate = 2 FLOPs, as in generator.results.schema
 TRAIN_FLOPS_FACTOR = 3  # a training step ≈ forward + backward (2× forward) = 3× the forward FLOPs
 
 # --- Machine state ------------------------------------------------------------------------------------------

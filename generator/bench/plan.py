@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from generator.bench import environment, methodology, registry
-from generator.results import RunConfig
+from generator.results.schema import RunConfig
 
 DEFAULT_FRAMEWORKS = ("pytorch", "tensorflow")
 

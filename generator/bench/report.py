@@ -16,7 +16,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from generator.results import PerformanceResult, RunConfig, Status
+from generator.results.schema import PerformanceResult, RunConfig, Status
 
 
 def describe(config: RunConfig) -> str:

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from generator.bench import environment, methodology, stats
 from generator.bench.plan import config_key
-from generator.results import (
+from generator.results.schema import (
     Calibration,
     Environment,
     Failure,

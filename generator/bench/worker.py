@@ -23,7 +23,7 @@ from typing import Any
 from generator.bench import methodology, registry, timing
 from generator.bench.frameworks import load_adapter
 from generator.bench.frameworks.common import Unsupported
-from generator.results import RunConfig
+from generator.results.schema import RunConfig
 
 
 def run(adapter: Any, config: RunConfig) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from generator.kb.messages import describe
 from generator.kb.models import COLLECTIONS, KnowledgeBase
 from generator.problems import Problem, Severity, relative
 
-# Folders under data/ that belong to other loaders (benchmark results are validated by generator.results).
+# Folders under data/ that belong to other loaders (benchmark results are validated by generator.results.load).
 OTHER_DATA = frozenset({"results"})
 _IGNORED_NAMES = frozenset({"README.md", ".gitkeep", ".DS_Store"})
 # The KnowledgeBase field for each collection folder ("use-cases" → "use_cases").

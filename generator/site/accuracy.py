@@ -2,7 +2,7 @@
 
 Everything shown comes from the accuracy results (``ctx.results.accuracy``) through the framework-free
 :func:`generator.bench.accuracy.stats.summarise_all`, which the fact-check can use too, so the two cannot
-disagree. The page is assembled like the other results pages (:class:`generator.site.charts.MarkdownPage`,
+disagree. The page is assembled like the other results pages (:class:`generator.site.markdown_pages.MarkdownPage`,
 inert Markdown templates); the learning curves are Altair charts with the shared chart machinery (static SVG,
 inlined spec, local Vega bundle), followed by a table of the same numbers; every accuracy links to its run.
 """
@@ -23,7 +23,7 @@ from generator.bench.accuracy.stats import (
     format_p,
     summarise_all,
 )
-from generator.site import charts
+from generator.site import charts, markdown_pages
 from generator.site.benchmarks import claim_list
 from generator.site.context import Page, SiteContext
 from generator.site.environments import RESULTS_CSV, RESULTS_JSON, RUNS_PAGE, run_anchor
@@ -82,7 +82,7 @@ class _Links:
         self.paths: dict[str, str] = getattr(ctx.results, "paths", {}) or {}
 
     def run(self, text: str, result_id: str) -> Markup:
-        return charts.md_link(text, PAGE, RUNS_PAGE, run_anchor(result_id))
+        return markdown_pages.md_link(text, PAGE, RUNS_PAGE, run_anchor(result_id))
 
     def json(self, result_id: str) -> Markup:
         path = self.paths.get(result_id)
@@ -91,7 +91,7 @@ class _Links:
         return external_link(f"{self.ctx.repo_url.rstrip('/')}/blob/main/{path}", "JSON")
 
     def to(self, text: str, page: str) -> Markup:
-        return charts.md_link(text, PAGE, page)
+        return markdown_pages.md_link(text, PAGE, page)
 
 
 # -- charts ----------------------------------------------------------------------------------------------------
@@ -251,7 +251,7 @@ def _verdict_kind(comparison: AccuracyComparison) -> str:
 
 
 def page(ctx: SiteContext) -> Page:
-    kit = charts.MarkdownPage(ctx, PAGE)
+    kit = markdown_pages.MarkdownPage(ctx, PAGE)
     names = _names(ctx)
     links = _Links(ctx)
     entry = next((b for b in getattr(ctx.kb, "benchmarks", []) if b.id == TASK), None)
@@ -301,7 +301,7 @@ def page(ctx: SiteContext) -> Page:
             "busy": sum(s.busy_runs for s in comparison.frameworks.values()),
             "loader": charts.loader(PAGE),
         }
-    body = charts.md_render("accuracy/page.md.j2", **values)
+    body = markdown_pages.md_render("accuracy/page.md.j2", **values)
     return kit.page(TITLE, body, section=SECTION, order=ORDER,
                     description="Do TensorFlow and PyTorch reach the same accuracy from the same weights, data and "
                                 "settings? Learning curves over seeds and a paired statistical test.")

@@ -19,8 +19,8 @@ from markupsafe import Markup
 from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
-from generator.results import FRAMEWORKS, PerformanceResult
-from generator.site import charts
+from generator.results.schema import FRAMEWORKS, PerformanceResult
+from generator.site import charts, markdown_pages
 from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
 from generator.site.context import Page, SiteContext
 from generator.site.environments import (
@@ -56,7 +56,7 @@ def task_phases(task_id: str) -> tuple[str, ...]:
 
 
 def framework_names(ctx: SiteContext) -> dict[str, str]:
-    """Display names of the benchmarked frameworks, in a fixed order (the order of generator.results)."""
+    """Display names of the benchmarked frameworks, in a fixed order (the order of generator.results.schema)."""
     known = {framework.id: framework.name for framework in ctx.kb.frameworks}
     return {framework_id: known.get(framework_id, framework_id) for framework_id in FRAMEWORKS}
 
@@ -193,7 +193,7 @@ class Links:
     def to(self, text: str, page: str, anchor: str | None = None) -> Markup:
         if self.html:
             return Markup('<a href="{}">{}</a>').format(relative_url(self.page, page, anchor), inert(text))
-        return charts.md_link(text, self.page, page, anchor)
+        return markdown_pages.md_link(text, self.page, page, anchor)
 
     def not_measured(self) -> Markup:
         return Markup(f"{NOT_MEASURED} — ") + self.to("contribute it", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR)
@@ -225,7 +225,7 @@ def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
     )
 
 
-def claim_list(ctx: SiteContext, kit: charts.MarkdownPage, claim_ids: list[str]) -> Markup:
+def claim_list(ctx: SiteContext, kit: markdown_pages.MarkdownPage, claim_ids: list[str]) -> Markup:
     """The claims a task bears on: badge, the article's words, and a link to the verdict on the fact-check page."""
     claims = {claim.id: claim for claim in ctx.kb.claims}
     items = []
@@ -292,7 +292,7 @@ def pages(ctx: SiteContext) -> list[Page]:
 
 
 def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]]) -> Page:
-    kit = charts.MarkdownPage(ctx, OVERVIEW_PAGE)
+    kit = markdown_pages.MarkdownPage(ctx, OVERVIEW_PAGE)
     links = Links(OVERVIEW_PAGE)
     tasks = []
     for task_id in PERFORMANCE_TASKS:
@@ -316,7 +316,7 @@ def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Ma
             "sections": sections,
             "empty_table": empty,
         })
-    body = charts.md_render(
+    body = markdown_pages.md_render(
         "benchmarks/overview.md.j2",
         tasks=tasks,
         frameworks=list(names.values()),
@@ -357,7 +357,7 @@ def exhibits(machine: Machine, rows: pd.DataFrame, task_id: str, names: dict[str
 def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: list[tuple[Machine, pd.DataFrame]],
               order: int) -> Page:
     path = task_page_path(task_id)
-    kit = charts.MarkdownPage(ctx, path)
+    kit = markdown_pages.MarkdownPage(ctx, path)
     links = Links(path)
     entry = _task_entry(ctx, task_id)
     edit = kit.shows("benchmarks", entry.id, entry.last_reviewed) if entry else Markup("")
@@ -386,7 +386,7 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
         })
     failed = _failure_rows(ctx, task_id, links, names)
     busy = _busy_rows(ctx, task_id, links, names)
-    body = charts.md_render(
+    body = markdown_pages.md_render(
         "benchmarks/task.md.j2",
         title=_task_title(ctx, task_id),
         entry=entry,

@@ -71,7 +71,7 @@ def load_context(data_dir: Path, results_dir: Path, *, out=None) -> SiteContext 
     """Validate the knowledge base and the results; print every problem; None when there is any error."""
     from generator.kb.loader import load_knowledge_base
     from generator.kb.validate import report
-    from generator.resultset import load_results
+    from generator.results.load import load_results
 
     loaded = load_knowledge_base(data_dir)
     root = data_dir.resolve().parent

@@ -47,7 +47,7 @@ class Asset:
 class SiteContext:
     kb: KnowledgeBase
     origins: dict[tuple[str, str], str]  # (collection, entry id) -> data file path relative to the repo root
-    results: Any  # generator.resultset.ResultSet (kept loose so this module stays import-light)
+    results: Any  # generator.results.load.ResultSet (kept loose so this module stays import-light)
     repo_url: str  # e.g. "https://github.com/framework-atlas/framework-atlas"
     edit_base: str  # e.g. repo_url + "/edit/main/"
     built_at: dt.datetime

@@ -19,10 +19,12 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from generator.results import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
-from generator.resultset import COLUMNS, UNCOMPARED_SUITES, Result
-from generator.site.charts import MarkdownPage, Table, md_link, md_render
+from generator.results.load import Result
+from generator.results.schema import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
+from generator.results.table import COLUMNS, UNCOMPARED_SUITES
+from generator.site.charts import Table
 from generator.site.context import Asset, Page, SiteContext
+from generator.site.markdown_pages import MarkdownPage, md_link, md_render
 from generator.site.markup import external_link, inert
 
 SECTION = "Benchmarks"

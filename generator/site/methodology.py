@@ -3,7 +3,7 @@
 ``generator.bench.methodology`` holds every choice the harness makes (warm-up, repeats, statistics, thread
 settings, quiet-machine thresholds, suites), each with its reason in a comment. This writer reads that module twice:
 its values (imported) and its comments (read from the source with :mod:`tokenize`), so the page shows the number
-the harness uses *and* the reason its author gave. The conventions of the result schema (``generator.results``)
+the harness uses *and* the reason its author gave. The conventions of the result schema (``generator.results.schema``)
 and the settings actually recorded in the stored results are added below, so a reader can check that the runs
 used the settings described.
 """
@@ -22,10 +22,11 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator import results as result_schema
 from generator.bench import methodology as harness
-from generator.site.charts import MarkdownPage, Table, contributing_page, md_paragraphs, md_render
+from generator.results import schema as result_schema
+from generator.site.charts import Table
 from generator.site.context import Page, SiteContext
+from generator.site.markdown_pages import MarkdownPage, contributing_page, md_paragraphs, md_render
 from generator.site.markup import inert
 
 SECTION = "Benchmarks"
@@ -140,7 +141,7 @@ def calibration_table() -> Table:
 
 
 def schema_conventions() -> list[str]:
-    """The bullet list under "Conventions, stated once" in generator/results.py's docstring."""
+    """The bullet list under "Conventions, stated once" in generator/results/schema.py's docstring."""
     doc = result_schema.__doc__ or ""
     _, _, rest = doc.partition("Conventions, stated once:")
     bullets = re.split(r"\n- ", "\n" + rest.split("\n\n")[0].strip())

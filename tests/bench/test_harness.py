@@ -19,8 +19,8 @@ import pytest
 
 from generator.bench import cli, environment
 from generator.bench.runner import SuiteRunner
-from generator.results import PerformanceResult, ResultFile, RunConfig
-from generator.resultset import validate_results
+from generator.results.load import validate_results
+from generator.results.schema import PerformanceResult, ResultFile, RunConfig
 from tests.bench.fake_task import common as fake
 
 pytestmark = pytest.mark.bench

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.bench import runner
-from generator.results import FailureKind, RunConfig
+from generator.results.schema import FailureKind, RunConfig
 
 CONFIG = {"suite": "smoke", "task": "image-classification", "mode": "eager", "precision": "fp32",
           "phase": "inference", "batch_size": 1, "device": "cpu", "threads": 2, "inter_op_threads": 1,

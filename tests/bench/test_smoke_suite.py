@@ -8,7 +8,7 @@ import pytest
 
 from generator.bench import cli, environment, plan
 from generator.bench.workloads.base import TASK_PACKAGES
-from generator.results import PerformanceResult, ResultFile
+from generator.results.schema import PerformanceResult, ResultFile
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from generator.kb.loader import load_knowledge_base
-from generator.resultset import ResultSet, load_results
+from generator.results.load import ResultSet, load_results
 from generator.site import build
 from generator.site.context import Page, SiteContext
 

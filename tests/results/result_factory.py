@@ -13,7 +13,7 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-from generator.results import (
+from generator.results.schema import (
     Calibration,
     Environment,
     Failure,

@@ -6,7 +6,8 @@ import csv
 import io
 import json
 
-from generator.resultset import COLUMNS, load_results
+from generator.results.load import load_results
+from generator.results.table import COLUMNS
 from generator.site import environments
 
 from .conftest import make_context

@@ -9,7 +9,7 @@ import pytest
 
 from generator.bench import methodology as harness
 from generator.kb.models import BenchmarkTask, Claim
-from generator.resultset import load_results
+from generator.results.load import load_results
 from generator.site import benchmarks, environments, factcheck, methodology
 from generator.site.markup import inert
 
@@ -159,7 +159,7 @@ def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_b
 def test_accuracy_runs_busy_or_failed_do_not_break_the_benchmark_pages(knowledge_base, tmp_path):
     """The results folder also holds accuracy runs (their config is a dict): the speed pages skip them, the runs
     page lists them, and the fact-check summarises the ok, quiet ones."""
-    from generator.results import Status
+    from generator.results.schema import Status
     from tests.bench.accuracy.factory import accuracy_result
 
     write(tmp_path, performance())

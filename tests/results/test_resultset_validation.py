@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from generator.problems import Severity
-from generator.resultset import load_results, validate_results
+from generator.results.load import load_results, validate_results
 
 from .result_factory import document, failed, performance, write
 

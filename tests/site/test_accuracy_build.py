@@ -32,7 +32,7 @@ def test_strict_build_renders_the_accuracy_page(built_site):
 
 def test_strict_build_with_busy_and_failed_accuracy_runs(tmp_path):
     """Real runs on a shared machine are flagged busy, and a crashed run is a failed result: the build must cope."""
-    from generator.results import Status
+    from generator.results.schema import Status
     from tests.bench.accuracy.factory import accuracy_result
 
     results = tmp_path / "results" / "synthetic"

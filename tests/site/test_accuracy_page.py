@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.kb.loader import load_knowledge_base
-from generator.resultset import ResultSet
+from generator.results.load import ResultSet
 from generator.site import accuracy
 from generator.site.context import SiteContext
 from tests.bench.accuracy.factory import accuracy_result, paired_set

@@ -3,7 +3,7 @@
 ``run_suite`` is what ``invoke bench --suite accuracy`` calls (and ``python -m generator.bench.accuracy``). For
 every seed it draws the initial weights once in NumPy, writes them to an ``.npz``, then starts one worker
 subprocess per framework (:mod:`generator.bench.accuracy.worker`) that loads them, trains, and reports back. The
-runner never imports TensorFlow or PyTorch. Each run becomes one :class:`~generator.results.AccuracyResult`,
+runner never imports TensorFlow or PyTorch. Each run becomes one :class:`~generator.results.schema.AccuracyResult`,
 written atomically to ``<results_dir>/<machine-slug>/<result_id>.json``, a failed run included.
 """
 
@@ -22,7 +22,7 @@ from generator.bench import methodology
 from generator.bench.accuracy import port, worker
 from generator.bench.accuracy.spec import DATASET, SUITE, TASK, TrainConfig, initial_weights
 from generator.bench.environment import CpuShareMeter, Host, capture_host
-from generator.results import AccuracyResult, Environment, EpochRecord, Failure, FailureKind, Status
+from generator.results.schema import AccuracyResult, Environment, EpochRecord, Failure, FailureKind, Status
 
 FRAMEWORKS = ("tensorflow", "pytorch")
 DEFAULT_SEEDS = 10

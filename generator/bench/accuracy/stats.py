@@ -29,7 +29,7 @@ import numpy as np
 # scipy.stats that every site build would pay (tests check the results against scipy.stats).
 from scipy.special import stdtr, stdtrit
 
-from generator.results import AccuracyResult, Status
+from generator.results.schema import AccuracyResult, Status
 
 ALPHA = 0.05
 FRAMEWORK_ORDER = ("tensorflow", "pytorch")

@@ -11,7 +11,7 @@ import tensorflow as tf
 from generator.bench import environment, methodology, timing
 from generator.bench.frameworks.common import HostMemory, Prepared, Unsupported
 from generator.bench.workloads.porting import tf_device
-from generator.results import Calibration, RunConfig
+from generator.results.schema import Calibration, RunConfig
 
 FRAMEWORK = "tensorflow"
 POLICIES = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}

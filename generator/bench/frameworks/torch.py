@@ -10,7 +10,7 @@ import torch
 
 from generator.bench import environment, methodology, timing
 from generator.bench.frameworks.common import HostMemory, Prepared, Unsupported
-from generator.results import Calibration, RunConfig
+from generator.results.schema import Calibration, RunConfig
 
 FRAMEWORK = "pytorch"
 DTYPES = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}

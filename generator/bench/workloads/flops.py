@@ -2,7 +2,7 @@
 
 What is counted: the multiply-accumulates (MACs) of *contractions* (convolutions, matrix products, einsums and
 the two products inside attention, scores ``Q·Kᵀ`` and context ``P·V``), converted with
-:data:`generator.results.FLOPS_PER_MAC` (1 MAC = 2 FLOPs, stated there once). Not counted: element-wise work
+:data:`generator.results.schema.FLOPS_PER_MAC` (1 MAC = 2 FLOPs, stated there once). Not counted: element-wise work
 (bias adds, activations, normalisation, softmax, residual adds, pooling) and lookups (embeddings). That is the
 convention behind the published figures the tests check (ResNet-50 ≈ 4.1 GMACs at 224×224, BERT-base ≈ 11.2
 GMACs per 128-token sequence) and the one PyTorch's ``FlopCounterMode`` implements, so the two frameworks'
@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from generator.results import FLOPS_PER_MAC
+from generator.results.schema import FLOPS_PER_MAC
 
 # Published reference figures (forward pass, one sample), in GMACs.
 # ResNet-50 v1.5 at 224×224: 4.1 GMACs (torchvision's model card lists 4.09 GFLOPS in the MAC sense;

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from generator.results import AccuracyResult, Environment, EpochRecord, Failure, FailureKind, Status
+from generator.results.schema import AccuracyResult, Environment, EpochRecord, Failure, FailureKind, Status
 
 SYNTHETIC_MACHINE = "SYNTHETIC test machine (not a real measurement)"
 START = dt.datetime(2026, 1, 1, 12, 0, tzinfo=dt.UTC)

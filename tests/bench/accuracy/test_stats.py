@@ -18,7 +18,7 @@ from generator.bench.accuracy.stats import (
     summarise_all,
     welch_test,
 )
-from generator.results import Status
+from generator.results.schema import Status
 
 from .factory import accuracy_result, paired_set
 

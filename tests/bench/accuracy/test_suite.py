@@ -13,8 +13,8 @@ from generator.bench.accuracy.runner import run_one
 from generator.bench.accuracy.spec import TrainConfig
 from generator.bench.accuracy.stats import summarise
 from generator.bench.environment import capture_host
-from generator.results import Status
-from generator.resultset import load_results
+from generator.results.load import load_results
+from generator.results.schema import Status
 
 pytestmark = [pytest.mark.bench, pytest.mark.slow]
 

@@ -20,7 +20,7 @@ from generator.bench.workloads.base import TASK_PACKAGES
 from generator.bench.workloads.detection import common, port
 from generator.bench.workloads.detection import tensorflow as tfm
 from generator.bench.workloads.detection import torch as ptm
-from generator.results import FLOPS_PER_MAC
+from generator.results.schema import FLOPS_PER_MAC
 
 pytestmark = pytest.mark.bench
 

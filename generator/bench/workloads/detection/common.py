@@ -236,7 +236,7 @@ def flops_per_sample_expected(image_size: int, num_classes: int = NUM_CLASSES) -
         per_px = x * hd["c2"] * 9 + hd["c2"] * hd["c2"] * 9 + hd["c2"] * 4 * hd["reg_max"]
         per_px += x * hd["c3"] * 9 + hd["c3"] * hd["c3"] * 9 + hd["c3"] * hd["nc"]
         macs += per_px * size * size
-    from generator.results import FLOPS_PER_MAC
+    from generator.results.schema import FLOPS_PER_MAC
 
     return FLOPS_PER_MAC * macs
 

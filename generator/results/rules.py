@@ -1,0 +1,202 @@
+"""Plausibility rules: each takes a schema-valid result and yields ``(field, message)``. Add a rule = add a function.
+
+A number we cannot trust never reaches a chart: a result that breaks a rule is reported like a schema error and
+left out of the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import statistics
+from collections.abc import Callable, Iterator
+
+from generator.results.schema import AccuracyResult, PerformanceResult, Status
+
+Result = PerformanceResult | AccuracyResult
+
+_PLACEHOLDERS = {"", "unknown", "n/a", "na", "none", "null", "?", "todo"}
+_RELATIVE_TOLERANCE = 0.05  # derived figures must agree with what they are derived from within 5%
+
+Rule = Callable[[Result], Iterator[tuple[str, str]]]
+
+
+def _close(a: float, b: float, tolerance: float = _RELATIVE_TOLERANCE) -> bool:
+    return math.isclose(a, b, rel_tol=tolerance)
+
+
+def complete_environment(result: Result) -> Iterator[tuple[str, str]]:
+    """Every number is only as good as what we know of the machine it came from."""
+    env = result.environment
+    required = {
+        "machine_label": env.machine_label,
+        "hostname_hash": env.hostname_hash,
+        "os": env.os,
+        "python": env.python,
+        "cpu_model": env.cpu_model,
+        "framework_version": env.framework_version,
+        "git_commit": env.git_commit,
+        "command": env.command,
+    }
+    device = result.config.device if isinstance(result, PerformanceResult) else None
+    if device == "cuda" and result.status is Status.ok:  # a run that died early may not have reached the GPU
+        required |= {"gpu_model": env.gpu_model, "gpu_driver": env.gpu_driver, "cuda_version": env.cuda_version}
+    for name, value in required.items():
+        if value is None or value.strip().lower() in _PLACEHOLDERS:
+            why = " (the run was on a GPU)" if name.startswith(("gpu", "cuda")) else ""
+            yield f"environment.{name}", f"is empty or a placeholder{why} — the harness records it; rerun it"
+    if not re.fullmatch(r"[0-9a-f]{7,40}", env.git_commit.strip()):
+        yield "environment.git_commit", f"{env.git_commit!r} is not a git commit hash — record `git rev-parse HEAD`"
+    loads = [*env.load_before, *env.load_after]
+    if any(value < 0 or not math.isfinite(value) for value in loads):
+        yield "environment.load_before", "load averages must be finite and ≥ 0 — record os.getloadavg()"
+
+
+def dates_in_the_past(result: Result) -> Iterator[tuple[str, str]]:
+    now = dt.datetime.now(dt.UTC)
+    for name in ("started_at", "finished_at"):
+        value: dt.datetime = getattr(result, name)
+        aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+        if aware > now + dt.timedelta(minutes=5):
+            yield name, f"{value.isoformat()} is in the future — record the real time (UTC)"
+
+
+def positive_throughput(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None:
+        return
+    for name in ("throughput_samples_per_s", "step_time_s_median", "achieved_flops_per_s", "flops_per_sample"):
+        value = getattr(metrics, name)
+        if not (math.isfinite(value) and value > 0):
+            yield f"metrics.{name}", f"must be a finite number > 0, got {value!r}"
+
+
+def utilisation_at_most_one(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None or metrics.utilisation is None:
+        return
+    if not 0 <= metrics.utilisation <= 1:
+        yield "metrics.utilisation", f"{metrics.utilisation} is outside 0–1 — it is a fraction of the device's peak"
+    calibration = result.calibration
+    if calibration is None:
+        yield "calibration", "utilisation is given without the calibration it was measured against — add it"
+    elif not _close(metrics.utilisation, metrics.achieved_flops_per_s / calibration.peak_flops_per_s):
+        expected = metrics.achieved_flops_per_s / calibration.peak_flops_per_s
+        yield "metrics.utilisation", (
+            f"{metrics.utilisation:.3f} does not match achieved_flops_per_s / calibration.peak_flops_per_s "
+            f"= {expected:.3f} — recompute it"
+        )
+
+
+def flops_match_throughput(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None:
+        return
+    expected = metrics.flops_per_sample * metrics.throughput_samples_per_s
+    if not _close(metrics.achieved_flops_per_s, expected):
+        yield "metrics.achieved_flops_per_s", (
+            f"{metrics.achieved_flops_per_s:.4g} does not match flops_per_sample × throughput = {expected:.4g}"
+        )
+
+
+def latency_percentiles_ordered(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None:
+        return
+    p50, p90, p99 = metrics.latency_ms_p50, metrics.latency_ms_p90, metrics.latency_ms_p99
+    given = [p for p in (p50, p90, p99) if p is not None]
+    if given and len(given) != 3:
+        yield "metrics.latency_ms_p50", "give all three latency percentiles (p50, p90, p99) or none"
+    elif given and not p50 <= p90 <= p99:  # type: ignore[operator]
+        yield "metrics.latency_ms_p90", f"percentiles must satisfy p50 ≤ p90 ≤ p99, got {p50} / {p90} / {p99}"
+
+
+def batch1_latency_given(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None:
+        return
+    batch_size = result.config.batch_size
+    if batch_size == 1 and metrics.latency_ms_p50 is None:
+        yield "metrics.latency_ms_p50", "a batch-1 run must record its latency percentiles (p50, p90, p99)"
+    if batch_size != 1 and metrics.latency_ms_p50 is not None:
+        yield "metrics.latency_ms_p50", f"latency percentiles are for batch 1 only; this run has batch {batch_size}"
+
+
+def ci_contains_median(result: Result) -> Iterator[tuple[str, str]]:
+    metrics = getattr(result, "metrics", None)
+    if metrics is None:
+        return
+    low, high = metrics.throughput_ci95
+    median = metrics.throughput_samples_per_s
+    if not low <= high:
+        yield "metrics.throughput_ci95", f"the interval's bounds are reversed: [{low}, {high}]"
+    elif not low * (1 - 1e-9) <= median <= high * (1 + 1e-9):
+        yield "metrics.throughput_ci95", (
+            f"[{low:.4g}, {high:.4g}] does not contain the median throughput {median:.4g} — "
+            "the interval is of the median, so it must contain it"
+        )
+
+
+def timing_matches_config(result: Result) -> Iterator[tuple[str, str]]:
+    timing, metrics = getattr(result, "timing", None), getattr(result, "metrics", None)
+    if timing is None or metrics is None:
+        return
+    config = result.config
+    if len(timing.repeat_times_s) != config.repeats:
+        yield "timing.repeat_times_s", (
+            f"{len(timing.repeat_times_s)} repeat times for config.repeats = {config.repeats} — store every repeat"
+        )
+    expected_steps = config.repeats * config.measured_steps
+    if timing.step_times_s and len(timing.step_times_s) != expected_steps:
+        yield "timing.step_times_s", (
+            f"{len(timing.step_times_s)} step times for repeats × measured_steps = {expected_steps} "
+            "— store every measured step or none"
+        )
+    median_step = statistics.median(timing.repeat_times_s) / config.measured_steps
+    if not _close(metrics.step_time_s_median, median_step):
+        yield "metrics.step_time_s_median", (
+            f"{metrics.step_time_s_median:.4g} s does not match the median repeat time / measured_steps "
+            f"= {median_step:.4g} s"
+        )
+    if not _close(metrics.throughput_samples_per_s, config.batch_size / median_step):
+        yield "metrics.throughput_samples_per_s", (
+            f"{metrics.throughput_samples_per_s:.4g} does not match batch_size / median step time "
+            f"= {config.batch_size / median_step:.4g}"
+        )
+    if not timing.synchronised:
+        yield "timing.synchronised", "the clock was read without synchronising the device — the times are not valid"
+
+
+def calibration_matches_run(result: Result) -> Iterator[tuple[str, str]]:
+    calibration = getattr(result, "calibration", None)
+    if calibration is not None and calibration.framework != result.config.framework:
+        yield "calibration.framework", (
+            f"{calibration.framework!r} calibration for a {result.config.framework!r} run — "
+            "calibrate in the same framework"
+        )
+
+
+def accuracy_epochs_in_order(result: Result) -> Iterator[tuple[str, str]]:
+    if not isinstance(result, AccuracyResult):
+        return
+    numbers = [epoch.epoch for epoch in result.epochs]
+    if numbers != list(range(1, len(numbers) + 1)):
+        yield "epochs", f"epochs must be numbered 1, 2, 3, … in order, got {numbers[:10]}"
+    if result.status is Status.ok and result.final_test_accuracy is None:
+        yield "final_test_accuracy", "an ok accuracy run must record its final test accuracy"
+
+
+PERFORMANCE_RULES: tuple[Rule, ...] = (
+    complete_environment,
+    dates_in_the_past,
+    positive_throughput,
+    utilisation_at_most_one,
+    flops_match_throughput,
+    latency_percentiles_ordered,
+    batch1_latency_given,
+    ci_contains_median,
+    timing_matches_config,
+    calibration_matches_run,
+)
+ACCURACY_RULES: tuple[Rule, ...] = (complete_environment, dates_in_the_past, accuracy_epochs_in_order)
