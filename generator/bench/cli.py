@@ -7,6 +7,8 @@ Examples::
     atlas bench --suite full --device cuda          # batch-size sweeps on a GPU
     atlas bench --task image-classification --framework pytorch --mode compiled --dry-run
     atlas bench --reproduce data/results/<machine>/<id>.json
+    atlas bench --suite deploy                      # every export path of every model, on this machine's CPU
+    atlas bench --suite deploy-smoke --path torch-onnx,tf-onnx --task image-classification
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def _csv(values: list[str] | None) -> tuple[str, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="atlas bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--suite", choices=[*methodology.SUITES, "accuracy"], default="standard")
+    p.add_argument("--suite", choices=[*methodology.SUITES, "accuracy", *methodology.DEPLOY_SUITES],
+                   default="standard")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                    help="auto: the GPU if nvidia-smi finds one, else the CPU")
     p.add_argument("--framework", action="append", help=f"repeatable or comma-separated: {', '.join(DEFAULT_FRAMEWORKS)}")
@@ -57,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
                    help="wait up to this long for a quiet machine before starting (default: the suite's)")
     p.add_argument("--seeds", type=int, help="accuracy suite: seeds per framework")
     p.add_argument("--epochs", type=int, help="accuracy suite: epochs per run")
+    p.add_argument("--path", action="append",
+                   help="deploy suites: export path ids, repeatable or comma-separated (e.g. torch-onnx,tf-litert-int8)")
     return p
 
 
@@ -65,6 +70,50 @@ def _run_accuracy(args: argparse.Namespace) -> int:
 
     return run_suite(results_dir=args.results_dir, frameworks=list(_csv(args.framework) or DEFAULT_FRAMEWORKS),
                      seeds=args.seeds, epochs=args.epochs, resume=args.resume)
+
+
+def _run_deploy(args: argparse.Namespace, console: Console) -> int:
+    from generator.bench.deploy.paths import path_specs
+    from generator.bench.deploy.runner import DeployRunner
+    from generator.bench.deploy.runner import build_plan as build_deploy_plan
+
+    host = environment.capture_host(["atlas", "bench", *sys.argv[1:]] if args.argv is None else
+                                    ["atlas", "bench", *args.argv])
+    unknown = set(_csv(args.path)) - set(path_specs())
+    if unknown:
+        console.print(f"unknown path(s): {', '.join(sorted(unknown))} — use {', '.join(path_specs())}")
+        return 1
+    if args.device == "cuda":
+        console.print("the deploy suites run on the CPU (the runtimes' CPU paths): nothing to run on cuda")
+        return 0
+    plan = build_deploy_plan(args.suite, host, tasks=_csv(args.task), paths=_csv(args.path),
+                             frameworks=_csv(args.framework), timeout_s=args.timeout)
+    title = f"{args.suite} suite on {host.machine_label('cpu')}"
+    if args.dry_run:
+        console.print(report.deploy_plan_table(plan, f"{title}: {len(plan)} cells"))
+        return 0
+    if not plan:
+        console.print("nothing to run: the filters leave no cell")
+        return 0
+    wait_s = args.quiet_wait if args.quiet_wait is not None else methodology.QUIET_WAIT_S.get(
+        "smoke" if args.suite.endswith("smoke") else "standard", 0.0)
+    host = _wait_for_quiet(host, wait_s, console)
+    if host.busy_at_start():
+        console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
+    with report.SuiteProgress(console, len(plan)) as progress:
+        outcome = DeployRunner(args.results_dir, host, progress).run(plan, resume=args.resume,
+                                                                     retry_failed=args.retry_failed)
+    rows = outcome.kept + outcome.written
+    if rows:
+        console.print(report.deploy_summary_table(rows, title))
+    folder = args.results_dir / host.machine_slug("cpu")
+    failed = sum(result.outcome != "ok" for _, result in outcome.written)
+    console.print(f"{len(outcome.written)} result(s) written to {folder} ({failed} not ok), "
+                  f"{len(outcome.kept)} kept from before")
+    if outcome.interrupted:
+        console.print("[yellow]interrupted: every finished result is saved; run again with --resume to continue")
+        return EXIT_INTERRUPTED
+    return 0
 
 
 def _resolve_device(requested: str, host: environment.Host) -> str:
@@ -89,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True, width=None if sys.stderr.isatty() else 200)
     if args.suite == "accuracy":
         return _run_accuracy(args)
+    if args.suite in methodology.DEPLOY_SUITES:
+        args.argv = argv
+        return _run_deploy(args, console)
 
     host = environment.capture_host(["atlas", "bench", *(sys.argv[1:] if argv is None else argv)])
     if args.reproduce:

@@ -191,3 +191,59 @@ SUITES: dict[str, Suite] = {
 
 PRECISIONS_BY_DEVICE = {"cpu": ("fp32", "bf16"), "cuda": ("fp32", "bf16", "fp16")}
 FULL_SUITE_ONLY_PRECISIONS = ("fp16",)  # fp16 + loss scaling: the GPU sweep only
+
+
+# --- Deployment ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class DeploySuite:
+    """How every export path of every model is measured (``atlas bench --suite deploy``)."""
+
+    name: str
+    description: str
+    shapes: str  # which of the tasks' SHAPES (smoke, standard)
+    fidelity_samples: int  # the fixed input batch every path's outputs are compared on
+    throughput_batch: int
+    warmup_steps: int
+    latency_repeats: int
+    latency_steps: int
+    throughput_repeats: int
+    timeout_s: float  # per subprocess: the export, then the run
+
+
+DEPLOY_SUITES: dict[str, DeploySuite] = {
+    "deploy-smoke": DeploySuite(
+        name="deploy-smoke",
+        description="Every export path of every model at the smoke shapes: checks that each path exports, loads, "
+                    "runs and agrees with its source. Its timings mean nothing.",
+        shapes="smoke", fidelity_samples=8, throughput_batch=8, warmup_steps=1, latency_repeats=1,
+        latency_steps=3, throughput_repeats=2, timeout_s=600,
+    ),
+    "deploy": DeploySuite(
+        name="deploy",
+        description="Every export path of ResNet-50 (224×224), BERT-base (128 tokens) and YOLOv8n (640×640) on the "
+                    "machine's cores: fidelity on a fixed batch of 8, batch-1 latency (3 repeats × 10 calls: 30 "
+                    "timed calls, so p99 is close to the slowest call), batch-8 throughput (5 repeats).",
+        shapes="standard", fidelity_samples=8, throughput_batch=8, warmup_steps=3, latency_repeats=3,
+        latency_steps=10, throughput_repeats=5, timeout_s=1500,
+    ),
+}
+
+# Fidelity: a deployed model is compared with its own source model (same framework, same weights) on the suite's
+# fixed batch. fp32 paths must agree to float32 rounding: kernels may fuse and reorder sums (|Δ| ~ 1e-6 of the
+# outputs' scale), never change a decision. int8 (dynamic-range quantised weights) trades accuracy for size by
+# design: its drift is reported, not failed. max_rel_diff is |Δ| over the largest source output, so a logit near
+# zero cannot inflate it.
+DEPLOY_TOLERANCES = {
+    "fp32": {"atol": 1e-4, "rtol": 1e-3, "min_agreement": 1.0, "enforced": True},
+    "int8-dynamic": {"atol": 0.0, "rtol": 0.0, "min_agreement": 0.0, "enforced": False},
+}
+# The detector's agreement is over boxes after NMS: a deployed box matches a source box of the same class with an
+# IoU of at least this; agreement = matched / max(source boxes, deployed boxes). A score within float rounding of
+# the 0.25 threshold may flip one box in hundreds, hence a 99% bar for fp32 detectors rather than 100%.
+DEPLOY_BOX_MATCH_IOU = 0.9
+DEPLOY_DETECTOR_MIN_AGREEMENT = 0.99
+# Random weights with YOLOv8's class prior (class-logit bias log(5 / 80 / (640 / stride)²) ≈ −11.5 at stride 8)
+# score every box below 1e-4, so none would clear the 0.25 confidence threshold and the box check would compare
+# nothing. The deployment suite therefore sets those three bias vectors to 0 (scores ≈ 0.5) in the shared weights,
+# for both frameworks alike; the speed benchmarks keep the prior (speed does not depend on bias values).
+DEPLOY_DETECTOR_ZERO_CLASS_BIAS = True

@@ -16,10 +16,12 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from generator.results.schema import PerformanceResult, RunConfig, Status
+from generator.results.schema import DeployConfig, DeploymentResult, PerformanceResult, RunConfig, Status
 
 
-def describe(config: RunConfig) -> str:
+def describe(config: RunConfig | DeployConfig) -> str:
+    if isinstance(config, DeployConfig):
+        return f"{config.task} · {config.path} ({config.format} → {config.runtime})"
     return (f"{config.task} · {config.framework} · {config.mode} · {config.precision} · {config.phase} · "
             f"batch {config.batch_size}")
 
@@ -49,7 +51,13 @@ class SuiteProgress:
         else:
             self.bar.update(self.task_id, description=describe(config))
 
-    def finished(self, result: PerformanceResult) -> None:
+    def finished(self, result: PerformanceResult | DeploymentResult) -> None:
+        if isinstance(result, DeploymentResult):
+            colour = "green" if result.status is Status.ok else "red"
+            latency = f": {result.cost.latency_ms_p50:.2f} ms at batch 1" if result.cost else ""
+            self.bar.console.print(f"[{colour}]{result.outcome.value}[/] {describe(result.config)}{latency}")
+            self.bar.advance(self.task_id)
+            return
         if result.status is Status.ok and result.metrics:
             line = f"[green]ok[/] {describe(result.config)}: {result.metrics.throughput_samples_per_s:.2f} samples/s"
         else:
@@ -92,4 +100,32 @@ def summary_table(rows: list[tuple[Path, PerformanceResult]], title: str) -> Tab
             kind = result.failure.kind if result.failure else "?"
             cells = [f"[red]failed: {kind}[/]"] + [""] * 6
         table.add_row(c.task, c.framework, c.mode, c.precision, c.phase, str(c.batch_size), *cells)
+    return table
+
+
+def deploy_plan_table(plan: list[DeployConfig], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("#", "task", "path", "source", "format", "runtime", "precision", "shape", "timeout s"):
+        table.add_column(column)
+    for index, c in enumerate(plan, 1):
+        shape = ", ".join(f"{k}={v}" for k, v in c.shape.items())
+        table.add_row(str(index), c.task, c.path, c.source_framework, c.format, c.runtime, c.precision, shape,
+                      f"{c.timeout_s:g}")
+    return table
+
+
+def deploy_summary_table(rows: list[tuple[Path, DeploymentResult]], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("task", "path", "outcome", "max rel. diff", "agreement", "p50 ms", "batch-8 samples/s",
+                   "size MB", "export s", "peak RSS MB", "why not ok"):
+        table.add_column(column, overflow="fold")
+    for _, r in rows:
+        f, c = r.fidelity, r.cost
+        agreement = None if f is None else (f.top1_agreement if f.top1_agreement is not None else f.box_agreement)
+        table.add_row(
+            r.config.task, r.config.path, r.outcome.value, _fmt(f.max_rel_diff if f else None, ".1e"),
+            _fmt(agreement, ".0%"), _fmt(c.latency_ms_p50 if c else None, ".2f"),
+            _fmt(c.throughput_samples_per_s if c else None, ".2f"),
+            _fmt(c.artifact_bytes / 1e6 if c else None, ".1f"), _fmt(c.export_s if c else None, ".1f"),
+            _fmt(c.peak_rss_mb if c else None, ".0f"), r.failure.message[:120] if r.failure else "")
     return table

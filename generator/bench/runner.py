@@ -63,7 +63,7 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def worker_env(config: RunConfig) -> dict[str, str]:
+def worker_env(config: Any) -> dict[str, str]:
     """The worker's environment: identical thread settings whichever framework it imports."""
     env = dict(os.environ)
     threads, inter_op = str(config.threads), str(config.inter_op_threads)
@@ -85,14 +85,18 @@ class WorkerOutcome:
     log_tail: str
 
 
-def run_worker(action: str, config: RunConfig, timeout_s: float) -> WorkerOutcome:
+def run_worker(action: str, config: Any, timeout_s: float, *, module: str = "generator.bench.worker",
+               extra: dict[str, Any] | None = None) -> WorkerOutcome:
+    """One worker subprocess (``python -m <module> REQUEST``): ``config`` is a RunConfig, or any config with the
+    same thread and device fields (the deployment worker's); ``extra`` adds keys to the request."""
     with tempfile.TemporaryDirectory(prefix="atlas-bench-") as folder:
         output, log_path = Path(folder) / "payload.json", Path(folder) / "worker.log"
-        request = json.dumps({"action": action, "config": config.model_dump(mode="json"), "output": str(output)})
+        request = json.dumps({"action": action, "config": config.model_dump(mode="json"), "output": str(output),
+                              **(extra or {})})
         with log_path.open("wb") as log:
             # Its own session: a timeout or an interrupt kills the worker's whole process group (compiler
             # subprocesses included), and a terminal's Ctrl-C reaches only the runner, which decides.
-            process = subprocess.Popen([sys.executable, "-m", "generator.bench.worker", request],
+            process = subprocess.Popen([sys.executable, "-m", module, request],
                                        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                        env=worker_env(config), cwd=environment.REPO_ROOT, start_new_session=True)
             try:

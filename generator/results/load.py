@@ -24,8 +24,8 @@ import pandas as pd
 from pydantic import ValidationError
 
 from generator.problems import Problem, Severity, relative
-from generator.results.rules import ACCURACY_RULES, PERFORMANCE_RULES, Result
-from generator.results.schema import AccuracyResult, PerformanceResult, ResultFile, Status
+from generator.results.rules import ACCURACY_RULES, DEPLOYMENT_RULES, PERFORMANCE_RULES, Result
+from generator.results.schema import AccuracyResult, DeploymentResult, PerformanceResult, ResultFile, Status
 from generator.results.table import COLUMNS, UNCOMPARED_SUITES, build_frame
 
 __all__ = ["ResultSet", "Result", "load_results", "read_result", "validate_results", "json_lines"]
@@ -163,7 +163,7 @@ def read_result(path: Path, repo_root: Path | None = None) -> _FileReport:
             where = ".".join(str(part) for part in loc)
             message = _schema_message(item)
             if item["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-                where, message = "kind", "must be 'performance' or 'accuracy'"
+                where, message = "kind", "must be 'performance', 'accuracy' or 'deployment'"
             problems.append(problem(f"{where}: {message}" if where else message, line_of(loc)))
         return _FileReport(None, problems)
 
@@ -171,7 +171,8 @@ def read_result(path: Path, repo_root: Path | None = None) -> _FileReport:
     if path.stem != result.result_id:
         problems.append(problem(f"result_id: {result.result_id!r} must equal the file name ({path.stem!r}.json)",
                                 line_of(("result_id",))))
-    rules = PERFORMANCE_RULES if isinstance(result, PerformanceResult) else ACCURACY_RULES
+    rules = {PerformanceResult: PERFORMANCE_RULES, AccuracyResult: ACCURACY_RULES,
+             DeploymentResult: DEPLOYMENT_RULES}[type(result)]
     for rule in rules:
         for where, message in rule(result):
             loc = tuple(int(part) if part.isdigit() else part for part in where.split("."))
@@ -201,6 +202,10 @@ class ResultSet:
     @property
     def accuracy(self) -> list[AccuracyResult]:
         return [r for r in self.results if isinstance(r, AccuracyResult)]
+
+    @property
+    def deployment(self) -> list[DeploymentResult]:
+        return [r for r in self.results if isinstance(r, DeploymentResult)]
 
     @property
     def failed(self) -> list[Result]:

@@ -12,9 +12,15 @@ import re
 import statistics
 from collections.abc import Callable, Iterator
 
-from generator.results.schema import AccuracyResult, PerformanceResult, Status
+from generator.results.schema import (
+    AccuracyResult,
+    DeploymentResult,
+    DeployOutcome,
+    PerformanceResult,
+    Status,
+)
 
-Result = PerformanceResult | AccuracyResult
+Result = PerformanceResult | AccuracyResult | DeploymentResult
 
 _PLACEHOLDERS = {"", "unknown", "n/a", "na", "none", "null", "?", "todo"}
 _RELATIVE_TOLERANCE = 0.05  # derived figures must agree with what they are derived from within 5%
@@ -200,3 +206,81 @@ PERFORMANCE_RULES: tuple[Rule, ...] = (
     calibration_matches_run,
 )
 ACCURACY_RULES: tuple[Rule, ...] = (complete_environment, dates_in_the_past, accuracy_epochs_in_order)
+
+
+# --- Deployment results -----------------------------------------------------------------------------------------
+
+
+def deploy_latency_consistent(result: Result) -> Iterator[tuple[str, str]]:
+    """The percentiles are of the stored step times, so they must be ordered and as many steps as configured."""
+    cost = getattr(result, "cost", None)
+    if not isinstance(result, DeploymentResult) or cost is None:
+        return
+    p50, p90, p99 = cost.latency_ms_p50, cost.latency_ms_p90, cost.latency_ms_p99
+    if not p50 <= p90 <= p99:
+        yield "cost.latency_ms_p90", f"percentiles must satisfy p50 ≤ p90 ≤ p99, got {p50} / {p90} / {p99}"
+    expected = result.config.latency_repeats * result.config.latency_steps
+    if len(cost.latency_step_times_s) != expected:
+        yield "cost.latency_step_times_s", (
+            f"{len(cost.latency_step_times_s)} step times for latency_repeats × latency_steps = {expected} "
+            "— store every timed call")
+    median_ms = statistics.median(cost.latency_step_times_s) * 1e3
+    if not _close(p50, median_ms):
+        yield "cost.latency_ms_p50", f"{p50:.4g} ms is not the median of the stored step times ({median_ms:.4g} ms)"
+
+
+def deploy_throughput_consistent(result: Result) -> Iterator[tuple[str, str]]:
+    cost = getattr(result, "cost", None)
+    if not isinstance(result, DeploymentResult) or cost is None:
+        return
+    if cost.throughput_samples_per_s is None:
+        if not cost.throughput_note:
+            yield "cost.throughput_note", "no batched throughput and no reason given — say why (static batch?)"
+        return
+    times = cost.throughput_repeat_times_s
+    if len(times) != result.config.throughput_repeats:
+        yield "cost.throughput_repeat_times_s", (
+            f"{len(times)} repeat times for throughput_repeats = {result.config.throughput_repeats}")
+        return
+    expected = result.config.throughput_batch / statistics.median(times)
+    if not _close(cost.throughput_samples_per_s, expected):
+        yield "cost.throughput_samples_per_s", (
+            f"{cost.throughput_samples_per_s:.4g} does not match throughput_batch / median repeat time "
+            f"= {expected:.4g}")
+    if cost.throughput_ci95 is None:
+        yield "cost.throughput_ci95", "a throughput needs its 95% interval"
+    elif not cost.throughput_ci95[0] * (1 - 1e-9) <= cost.throughput_samples_per_s <= cost.throughput_ci95[1] * (
+            1 + 1e-9):
+        yield "cost.throughput_ci95", "the interval does not contain the median throughput"
+
+
+def deploy_outcome_matches_fidelity(result: Result) -> Iterator[tuple[str, str]]:
+    """An enforced tolerance decides the outcome; an int8 path reports its drift and is never failed for it."""
+    fidelity = getattr(result, "fidelity", None)
+    if not isinstance(result, DeploymentResult) or fidelity is None:
+        return
+    if fidelity.tolerance.enforced and result.outcome is DeployOutcome.ok and not fidelity.within_tolerance:
+        yield "outcome", "'ok', but the outputs break the enforced tolerance — the outcome is 'outputs-differ'"
+    if result.outcome is DeployOutcome.outputs_differ and (fidelity.within_tolerance or
+                                                           not fidelity.tolerance.enforced):
+        yield "outcome", "'outputs-differ', but the outputs are within an enforced tolerance (or none is enforced)"
+    if fidelity.top1_agreement is None and fidelity.box_agreement is None:
+        yield "fidelity", "give top1_agreement (classifier) or box_agreement (detector)"
+
+
+def deploy_versions_recorded(result: Result) -> Iterator[tuple[str, str]]:
+    if not isinstance(result, DeploymentResult):
+        return
+    for name, version in result.versions.items():
+        if version.strip().lower() in _PLACEHOLDERS:
+            yield f"versions.{name}", "is empty or a placeholder — the harness records every package's version"
+
+
+DEPLOYMENT_RULES: tuple[Rule, ...] = (
+    complete_environment,
+    dates_in_the_past,
+    deploy_latency_consistent,
+    deploy_throughput_consistent,
+    deploy_outcome_matches_fidelity,
+    deploy_versions_recorded,
+)

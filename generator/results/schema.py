@@ -1,7 +1,9 @@
 """Benchmark result documents: the schema every run writes and the site reads.
 
-One JSON file per run under ``data/results/<device-slug>/<result_id>.json``. A failed run is a result too (with
-``status: failed`` and its reason) so a crash, an out-of-memory or a timeout is visible instead of silently missing.
+One JSON file per run under ``data/results/<device-slug>/<result_id>.json``, one kind per model: ``performance``
+(a speed run), ``accuracy`` (a training run of the parity experiment), ``deployment`` (a model exported along one
+path and run in its runtime). A failed run is a result too (with its reason) so a crash, an out-of-memory, a
+timeout or a converter that rejects a model is visible instead of silently missing.
 
 Conventions, stated once:
 - FLOPs: 1 multiply-accumulate (MAC) = 2 FLOPs. ``flops_per_sample`` counts the forward pass for inference and
@@ -217,7 +219,134 @@ class AccuracyResult(_Model):
     failure: Failure | None = None
 
 
-Result = Annotated[PerformanceResult | AccuracyResult, Field(discriminator="kind")]
+class DeployOutcome(StrEnum):
+    """What became of one export path: a failure is a finding the site shows, never a gap."""
+
+    ok = "ok"
+    export_failed = "export-failed"  # the converter raised, crashed or timed out
+    runtime_failed = "runtime-failed"  # the artifact would not load or run in its runtime
+    outputs_differ = "outputs-differ"  # it ran, but its outputs break the fp32 tolerance of the fidelity check
+    not_installable = "not-installable"  # a package the path needs cannot be installed beside the pinned frameworks
+
+
+class DeployStage(StrEnum):
+    install = "install"
+    export = "export"
+    load = "load"
+    run = "run"
+
+
+class DeployConfig(_Model):
+    """One export path of one model: source framework → format → runtime, and how its cost is measured."""
+
+    suite: str
+    task: Task
+    path: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{2,60}$", description="e.g. torch-onnx, tf-litert-int8")
+    source_framework: FrameworkId
+    format: str = Field(min_length=1, description="The deployed artifact, e.g. 'ONNX', 'LiteRT flatbuffer'.")
+    converter: str = Field(min_length=1, description="The API that writes it, e.g. 'torch.onnx.export (dynamo)'.")
+    runtime: str = Field(min_length=1, description="What loads and runs it, e.g. 'ONNX Runtime (CPU EP)'.")
+    precision: Literal["fp32", "int8-dynamic"]
+    device: Literal["cpu", "cuda"]
+    threads: int = Field(ge=1, description="Intra-op threads of the runtime, as in the speed runs.")
+    inter_op_threads: int = Field(ge=1)
+    shape: dict[str, int] = Field(default_factory=dict)
+    fidelity_samples: int = Field(ge=1, description="Samples of the fixed input batch the outputs are compared on.")
+    throughput_batch: int = Field(ge=2)
+    warmup_steps: int = Field(ge=1, description="Untimed calls before each timed series (the first is timed apart).")
+    latency_repeats: int = Field(ge=1)
+    latency_steps: int = Field(ge=1, description="Batch-1 calls per latency repeat.")
+    throughput_repeats: int = Field(ge=1)
+    timeout_s: float = Field(gt=0, description="Per subprocess (export, then run).")
+
+
+class DeployFailure(_Model):
+    stage: DeployStage
+    kind: FailureKind
+    message: str = Field(min_length=1, max_length=500, description="The first line of the error.")
+    detail: str = Field("", max_length=4000, description="The end of the worker's error output.")
+    reproduce: str = Field(min_length=1, description="The command that runs this cell again.")
+    source: str | None = Field(None, description="Where the reason is documented (a URL), for a package conflict.")
+
+
+class Tolerance(_Model):
+    """The fidelity bar of a precision (generator.bench.deploy.fidelity.TOLERANCES)."""
+
+    atol: float = Field(ge=0)
+    rtol: float = Field(ge=0, description="Relative to the largest magnitude of the source outputs.")
+    min_agreement: float = Field(ge=0, le=1, description="Top-1 (classifier) or matched-box (detector) share.")
+    enforced: bool = Field(description="False for int8: its drift is reported, never failed.")
+
+
+class Fidelity(_Model):
+    samples: int = Field(ge=1)
+    max_abs_diff: float = Field(ge=0)
+    max_rel_diff: float = Field(ge=0, description="max |deployed − source| / max |source|, over every output.")
+    top1_agreement: float | None = Field(None, ge=0, le=1, description="Classifiers: same argmax, share of samples.")
+    box_agreement: float | None = Field(
+        None, ge=0, le=1, description="Detector: matched boxes after NMS / max(source boxes, deployed boxes).")
+    source_boxes: int | None = Field(None, ge=0)
+    deployed_boxes: int | None = Field(None, ge=0)
+    tolerance: Tolerance
+    within_tolerance: bool
+
+
+class DeployCost(_Model):
+    export_s: float = Field(ge=0, description="Wall time of the export/conversion call(s), model build excluded.")
+    artifact_bytes: int = Field(ge=1)
+    load_s: float = Field(ge=0, description="Loading the artifact into its runtime, ready to run.")
+    first_call_s: float = Field(ge=0, description="The first batch-1 call (lazy initialisation lands here).")
+    latency_ms_p50: Positive
+    latency_ms_p90: Positive
+    latency_ms_p99: Positive
+    latency_step_times_s: list[Positive] = Field(min_length=1)
+    throughput_samples_per_s: Positive | None = None
+    throughput_ci95: tuple[float, float] | None = None
+    throughput_repeat_times_s: list[Positive] = Field(default_factory=list)
+    throughput_note: str | None = Field(None, description="Why there is no batched throughput (a static batch-1 "
+                                                          "artifact), when there is none.")
+    peak_rss_mb: Positive = Field(description="Peak resident memory (VmHWM) of the runtime process, imports "
+                                              "included: what a deployment has to provision.")
+
+
+class DeploymentResult(_Model):
+    """One cell of the deployment matrix: a model exported along one path and run in its runtime."""
+
+    kind: Literal["deployment"] = "deployment"
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    result_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{5,200}$")
+    outcome: DeployOutcome
+    config: DeployConfig
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    environment: Environment
+    versions: dict[str, str] = Field(description="Every package of the path with its version: source framework, "
+                                                 "converter, runtime.")
+    fidelity: Fidelity | None = None
+    cost: DeployCost | None = None
+    failure: DeployFailure | None = None
+
+    @property
+    def status(self) -> Status:
+        return Status.ok if self.outcome is DeployOutcome.ok else Status.failed
+
+    @model_validator(mode="after")
+    def _outcome_matches_content(self) -> DeploymentResult:
+        if self.outcome is DeployOutcome.ok and (self.fidelity is None or self.cost is None):
+            raise ValueError("outcome 'ok' needs fidelity and cost")
+        if self.outcome is DeployOutcome.outputs_differ and self.fidelity is None:
+            raise ValueError("outcome 'outputs-differ' needs the fidelity that differs")
+        if self.outcome in (DeployOutcome.ok, DeployOutcome.outputs_differ):
+            if self.failure is not None:
+                raise ValueError(f"outcome {self.outcome.value!r} has no failure; remove it")
+        elif self.failure is None:
+            raise ValueError(f"outcome {self.outcome.value!r} needs a failure with its stage, message and command")
+        if self.finished_at < self.started_at:
+            raise ValueError("finished_at is before started_at")
+        return self
+
+
+Result = Annotated[PerformanceResult | AccuracyResult | DeploymentResult, Field(discriminator="kind")]
 
 
 class ResultFile(_Model):
