@@ -151,10 +151,17 @@ def _in_scope(compares: MeasuredComparison, machine: Machine, comparison: Compar
     return True
 
 
+def applicable_tasks(claim: Claim) -> list[str]:
+    """The tasks of ``measured_by`` whose results measure the declared metric (speed tasks for throughput)."""
+    assert claim.compares is not None
+    speed = claim.compares.metric is Metric.throughput
+    return [task for task in claim.measured_by if (task in PERFORMANCE_TASKS) == speed]
+
+
 def throughput_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
     compares = claim.compares
     assert compares is not None
-    tasks = [task for task in claim.measured_by if task in PERFORMANCE_TASKS]
+    tasks = applicable_tasks(claim)
     mode = "best of each" if compares.mode == "best" else compares.mode
     for machine, rows in machine_groups(results.frame):
         verdicts = []
@@ -177,7 +184,7 @@ def accuracy_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -
     """The accuracy-parity statistics (the accuracy page's): the statement against the paired test's 95% CI."""
     compares = claim.compares
     assert compares is not None
-    tasks = [task for task in claim.measured_by if task not in PERFORMANCE_TASKS]
+    tasks = applicable_tasks(claim)
     for summary in summarise_all(results.accuracy):
         if summary.task not in tasks:
             continue

@@ -14,7 +14,7 @@ from generator.kb.checks import CheckContext
 from generator.kb.loader import Entry
 from generator.kb.models import Claim
 from generator.problems import Problem, Severity
-from generator.site.verdicts import ClaimVerdicts
+from generator.site.verdicts import ClaimVerdicts, applicable_tasks
 
 NAME = "measured-status"
 DESCRIPTION = (
@@ -42,14 +42,14 @@ def check(entries: list[Entry], verdicts: dict[str, ClaimVerdicts], frameworks: 
                 f"'{claim.compares.favours}' is not a benchmarked framework — Tip: use one of "
                 f"{', '.join(sorted(frameworks))}")
             continue
-        verdict = verdicts.get(claim.id)
-        if verdict is None:
-            continue
-        if not verdict.machines:
+        if not applicable_tasks(claim):
             yield CheckContext.problem(
                 entry, ("compares", "metric"),
                 f"no task in measured_by gives '{claim.compares.metric}' measurements — Tip: list a benchmark "
                 "task of that kind in measured_by, or change the metric", Severity.warning)
+            continue
+        verdict = verdicts.get(claim.id)
+        if verdict is None:
             continue
         suggested = verdict.disagreement(claim.status)
         if suggested is None or verdict.why_status_differs:
