@@ -356,10 +356,9 @@ class Release(Strict):
     aliases: list[ShortText] = Field(
         default_factory=list, description="Other names prose uses for it (checked for stale 'latest' claims)."
     )
-    latest_version: ShortText = Field(description="The newest final (not pre-release) version on PyPI.")
+    latest_version: ShortText = Field(description="The version PyPI calls the latest (pre-releases never are).")
     released: PastDate = Field(description="Upload date (UTC) of that version's first file on PyPI.")
     url: HttpUrl = Field(description="The version's page on PyPI.")
-    checked: PastDate = Field(description="When the refresh last asked PyPI.")
 
 
 # The folder under data/ each collection lives in, and the model of one file there (one entry per file).
