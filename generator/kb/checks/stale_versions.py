@@ -1,8 +1,8 @@
 """Prose must not call an older version the latest or current one: the release facts in ``data/releases/`` say
 which version is the latest, and they are refreshed from PyPI on a schedule while prose is not.
 
-A sentence is flagged when it says "latest", "current", "newest", "most recent" or "is (now) at" and names a
-recorded project (its name or an alias) followed by a version older than the recorded latest one, e.g. "by 2026
+A sentence is flagged when it names a recorded project (its name or an alias) followed by a version older than
+the recorded latest one, with "latest", "current", "newest", "most recent" or "is (now) at" close by, e.g. "by 2026
 PyTorch is at 2.13" once 2.14 is recorded. Versions are compared by release number (2.14 = 2.14.0), so "2.15" is
 current when 2.15.0 is the latest.
 """
@@ -26,6 +26,7 @@ DESCRIPTION = "Warn when prose calls a version older than the one recorded in da
 CURRENT_WORDS = re.compile(r"\b(?:latest|current|currently|newest|most recent|(?:is|now) (?:now )?at)\b", re.I)
 SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
 VERSION = r"v?(\d+\.\d+(?:\.\d+)*)"
+NEAR_CHARS = 40  # "latest" must be this close to the version it qualifies, so a long sentence is not misread
 IGNORED_FIELDS = frozenset({"url", "homepage", "repository", "id", "sources", "claims", "measured_by"})
 
 
@@ -43,8 +44,8 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
                     continue
                 for release, pattern in patterns:
                     for match in pattern.finditer(sentence):
-                        named = match.group(1)
-                        if _older(named, release.latest_version):
+                        near = sentence[max(0, match.start() - NEAR_CHARS): match.end() + NEAR_CHARS]
+                        if CURRENT_WORDS.search(near) and _older(match.group(1), release.latest_version):
                             yield ctx.problem(
                                 entry, loc,
                                 f"says {match.group(0)!r} is the latest or current, but {release.name}"
