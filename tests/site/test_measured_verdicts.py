@@ -3,40 +3,24 @@ repository's own knowledge base and results (so the bar holds for the data as it
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
-from pathlib import Path
 
 import pytest
 
-from generator.kb.loader import load_knowledge_base
-from generator.results.load import load_results
 from generator.site import api, factcheck
-from generator.site.context import SiteContext
 from generator.site.verdicts import Outcome, all_verdicts
+from tests.site.conftest import claim_block
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
-
-@pytest.fixture(scope="module")
-def ctx() -> SiteContext:
-    loaded = load_knowledge_base(REPO_ROOT / "data")
-    assert loaded.kb is not None, [problem.format() for problem in loaded.errors]
-    return SiteContext(kb=loaded.kb, origins=loaded.origins, results=load_results(REPO_ROOT / "data" / "results"),
-                       repo_url="https://github.com/framework-atlas/framework-atlas",
-                       edit_base="https://github.com/framework-atlas/framework-atlas/edit/main/",
-                       built_at=dt.datetime.now(dt.UTC), repo_root=REPO_ROOT)
+@pytest.fixture
+def ctx(repo_ctx):
+    return repo_ctx
 
 
 def measured_claims(ctx):
     return [claim for claim in ctx.kb.claims if claim.measured_by]
-
-
-def claim_block(page_html: str, claim_id: str) -> str:
-    start = page_html.index(f'id="claim-{claim_id}"')
-    return page_html[start:page_html.index("<hr>", start)]
 
 
 def test_every_measured_claim_declares_a_comparison(ctx):
