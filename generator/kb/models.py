@@ -26,6 +26,7 @@ from pydantic import (
     StrictInt,
     StrictStr,
     StringConstraints,
+    model_validator,
 )
 
 SCHEMA_VERSION = 1
@@ -161,6 +162,65 @@ class Framework(Strict):
     last_reviewed: PastDate
 
 
+class Metric(StrEnum):
+    """What a measured comparison compares; each names the result kind it is read from."""
+
+    throughput = "throughput"  # samples per second of performance results (higher is better)
+    accuracy = "accuracy"  # final test accuracy of the accuracy-parity runs (higher is better)
+
+
+class Scale(StrEnum):
+    """The scale a claim speaks of. 'large' counts only measurements of models of at least a billion parameters
+    (see generator.site.verdicts.LARGE_MODEL_PARAMETERS): a claim about large models is not settled by small ones."""
+
+    any = "any"
+    large = "large"
+
+
+class ComparisonScope(Strict):
+    """Where a claim's comparison applies: measurements outside it are shown beside the verdict, never counted."""
+
+    devices: list[Literal["cpu", "cuda"]] = Field(
+        default_factory=lambda: ["cpu", "cuda"], min_length=1, description="Device kinds the claim speaks of."
+    )
+    scale: Scale = Scale.any
+
+
+class MeasuredComparison(Strict):
+    """The comparison a claim makes, as data, so the build can evaluate it against every measured machine.
+
+    Either ``favours`` (this framework comes out ahead: faster, more accurate) or ``within_percent`` (the two are
+    within that many percent, or accuracy points, of each other).
+    """
+
+    metric: Metric = Metric.throughput
+    phase: Literal["train", "inference"] | None = Field(
+        None, description="train or inference (throughput only)."
+    )
+    mode: Literal["best", "eager", "graph", "compiled"] = Field(
+        "best", description="Execution mode compared; 'best' = each framework's fastest mode."
+    )
+    precision: Literal["fp32", "bf16", "fp16"] = "fp32"
+    favours: Id | None = Field(None, description="The framework id the claim says comes out ahead.")
+    within_percent: float | None = Field(
+        None, gt=0, le=100, description="The claim says the two are within this many percent (or points)."
+    )
+    scope: ComparisonScope = Field(default_factory=ComparisonScope)
+    why_status_differs: Text | None = Field(
+        None,
+        description="Shown beside the verdict when the human status deliberately differs from the measured "
+        "verdicts (it silences the validation warning).",
+    )
+
+    @model_validator(mode="after")
+    def _one_statement(self) -> MeasuredComparison:
+        if (self.favours is None) == (self.within_percent is None):
+            raise ValueError("give exactly one of 'favours' (a framework id) or 'within_percent' (a number)")
+        if self.metric is Metric.throughput and self.phase is None:
+            raise ValueError("a throughput comparison needs 'phase: train' or 'phase: inference'")
+        return self
+
+
 class Claim(Strict):
     """A factual claim (usually the source article's) and how it holds up."""
 
@@ -172,6 +232,9 @@ class Claim(Strict):
     measured_by: list[Id] = Field(
         default_factory=list,
         description="Benchmark task ids whose measurements bear on this claim (see data/benchmarks/).",
+    )
+    compares: MeasuredComparison | None = Field(
+        None, description="The comparison the claim makes, evaluated against the measurements of measured_by."
     )
     sources: list[Id] = Field(default_factory=list)
     last_reviewed: PastDate
@@ -255,6 +318,9 @@ class ProCon(Strict):
     from_article: Flag
     status: ClaimStatus
     note: Text | None = None
+    claims: list[Id] = Field(
+        default_factory=list, description="The claim files this pro or con restates; its status can be no stronger."
+    )
     sources: list[Id] = Field(default_factory=list)
 
 
@@ -277,6 +343,24 @@ class Faq(Strict):
     last_reviewed: PastDate
 
 
+class Release(Strict):
+    """The latest release of one package, as the package index reports it; refreshed by tools/refresh_versions.py.
+
+    Pages read versions from here instead of prose, and validation flags prose that calls an older version the
+    latest or current one.
+    """
+
+    id: Id
+    name: ShortText = Field(description="The name prose uses, e.g. 'PyTorch'.")
+    package: ShortText = Field(description="The project name on PyPI, e.g. 'torch'.")
+    aliases: list[ShortText] = Field(
+        default_factory=list, description="Other names prose uses for it (checked for stale 'latest' claims)."
+    )
+    latest_version: ShortText = Field(description="The version PyPI calls the latest (pre-releases never are).")
+    released: PastDate = Field(description="Upload date (UTC) of that version's first file on PyPI.")
+    url: HttpUrl = Field(description="The version's page on PyPI.")
+
+
 # The folder under data/ each collection lives in, and the model of one file there (one entry per file).
 COLLECTIONS: dict[str, type[Strict]] = {
     "sources": Source,
@@ -289,6 +373,7 @@ COLLECTIONS: dict[str, type[Strict]] = {
     "trends": Trend,
     "pros-cons": ProsCons,
     "faq": Faq,
+    "releases": Release,
 }
 
 
@@ -306,3 +391,4 @@ class KnowledgeBase(Strict):
     trends: list[Trend]
     pros_cons: list[ProsCons]
     faq: list[Faq]
+    releases: list[Release] = Field(default_factory=list)

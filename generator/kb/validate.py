@@ -1,6 +1,6 @@
 """``invoke validate``: check the whole knowledge base and print every problem, one line each.
 
-    python -m generator.kb.validate [--data DIR]
+    python -m generator.kb.validate [--data DIR] [--results DIR]
 
 Exit code 1 when there is any error; warnings (e.g. a stale review date) are printed but do not fail. Under
 GitHub Actions (``GITHUB_ACTIONS=true``) each problem is also printed as a workflow command, so it shows as an
@@ -40,14 +40,29 @@ def _count(number: int, word: str) -> str:
     return f"{number} {word}{'' if number == 1 else 's'}"
 
 
+def measured_status_problems(result, results_dir: Path) -> list[Problem]:
+    """The checks that need the results too: a claim's status against its computed measured verdicts."""
+    from generator.kb.checks import measured_status
+    from generator.results.load import load_results
+    from generator.results.schema import FRAMEWORKS
+    from generator.site.verdicts import all_verdicts
+
+    verdicts = all_verdicts(result.kb, load_results(results_dir))
+    return list(measured_status.check(result.entries, verdicts, set(FRAMEWORKS)))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="validate", description="Validate the knowledge base in data/.")
     parser.add_argument("--data", type=Path, default=Path("data"), help="the data folder (default: data)")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="the benchmark results the measured verdicts are computed from (default: DATA/results)")
     args = parser.parse_args(argv)
     try:
         from generator.kb.loader import load_knowledge_base
 
         result = load_knowledge_base(args.data)
+        if result.kb is not None:
+            result.problems.extend(measured_status_problems(result, args.results or args.data / "results"))
     except Exception as exc:  # never a traceback for contributors; this is a bug in the validator itself
         print(f"{args.data}: internal error in the validator: {type(exc).__name__}: {exc} — please report it")
         return 1

@@ -1,14 +1,20 @@
-"""The JSON API (``api/kb.json``) and the page that documents it, generated from the schema so it cannot drift."""
+"""The JSON API (``api/kb.json``) and the page that documents it, generated from the schema so it cannot drift.
+
+Beside the collections, ``measured_verdicts`` holds every claim's computed verdict per machine with its numbers
+(:mod:`generator.site.verdicts`), so a reader of the API sees the same verdicts as the fact-check page.
+"""
 
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
-from generator.kb.models import COLLECTIONS, SCHEMA_VERSION
+from generator.kb.models import COLLECTIONS, SCHEMA_VERSION, ClaimStatus
 from generator.site.context import Asset, Page, SiteContext
 from generator.site.markup import render
 from generator.site.pagekit import PageKit
+from generator.site.verdicts import ClaimVerdicts, all_verdicts
 
 KB_JSON = "api/kb.json"
 KB_FIELDS = {collection: collection.replace("-", "_") for collection in COLLECTIONS}
@@ -18,7 +24,19 @@ def kb_document(ctx: SiteContext) -> dict[str, Any]:
     """The whole validated knowledge base, with its schema version and when this copy was generated."""
     data = ctx.kb.model_dump(mode="json")
     data.pop("schema_version", None)
-    return {"schema_version": SCHEMA_VERSION, "generated_at": ctx.built_at.isoformat(), **data}
+    statuses = {claim.id: claim.status for claim in ctx.kb.claims}
+    verdicts = {claim_id: verdict_document(verdict, statuses[claim_id])
+                for claim_id, verdict in all_verdicts(ctx.kb, ctx.results).items()}
+    return {"schema_version": SCHEMA_VERSION, "generated_at": ctx.built_at.isoformat(), **data,
+            "measured_verdicts": verdicts}
+
+
+def verdict_document(verdict: ClaimVerdicts, status: ClaimStatus) -> dict[str, Any]:
+    """One claim's verdicts as plain JSON: the statement, each machine's outcome and every task's numbers, and the
+    status the measurements call for where the human one disagrees with them everywhere (else null)."""
+    suggested = verdict.disagreement(status)
+    return {**asdict(verdict), "status": status.value,
+            "measurements_call_for": suggested.value if suggested else None}
 
 
 def pages(ctx: SiteContext) -> list[Page | Asset]:

@@ -47,6 +47,7 @@ WRITERS: list[str] = [
     "generator.site.guides",
     "generator.site.sources",
     "generator.site.api",
+    "generator.site.releases",
     # The measured comparison (results pages, fact-check, provenance; other owners, same contract).
     "generator.site.charts",
     "generator.site.benchmarks",

@@ -2,8 +2,9 @@
 
 A claim whose ``measured_by`` names benchmark tasks also shows what our results say for those tasks (the same
 "who is faster" rows as the benchmark pages, fp32 and each framework's best mode) or, where nothing was measured,
-says so and how to contribute it. The verdict itself stays the knowledge base's (reviewed by a person); the page
-puts the measurements next to it so a reader can check one against the other.
+says so and how to contribute it. The status stays the knowledge base's (reviewed by a person); beside it the page
+shows the *computed* measured verdict of the claim's declared comparison per machine, with its numbers
+(:mod:`generator.site.verdicts`), and says so plainly when the two disagree, with the reviewer's explanation.
 
 The page lists every claim of the knowledge base, so it grows with it: like the other knowledge-base pages it is
 rendered straight to HTML (autoescaped Jinja, :class:`~generator.site.pagekit.PageKit`), never through Markdown,
@@ -30,10 +31,11 @@ from generator.site.benchmarks import (
     task_page_path,
 )
 from generator.site.context import Page, SiteContext
-from generator.site.environments import FACTCHECK_PAGE
+from generator.site.environments import ENVIRONMENTS_PAGE, FACTCHECK_PAGE
 from generator.site.markup import inert, paragraphs, render, text
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
 from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, PageKit, badge, long_date
+from generator.site.verdicts import ClaimVerdicts, all_verdicts
 
 SECTION = "Fact-check"
 
@@ -107,6 +109,33 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links,
                                                            Markup("\n").join(items))
 
 
+def measured_verdict(claim: Claim, verdicts: ClaimVerdicts | None, links: Links,
+                     task_titles: dict[str, str], names: dict[str, str]) -> dict[str, object] | None:
+    """What the template shows of a claim's computed verdict: the statement, each machine's outcome with the
+    numbers behind it, and whether (and why) the human status differs."""
+    if not claim.measured_by:
+        return None
+    if verdicts is None:
+        return {"statement": None, "machines": [], "disagrees": False, "why": None}
+    machines = []
+    for machine in verdicts.machines:
+        tasks = []
+        for task in machine.tasks:
+            sides = Markup("; ").join(
+                links.run(side.text(names), side.result_id) if side.result_id else inert(side.text(names))
+                for side in task.sides)
+            tasks.append({"title": task_titles.get(task.task, task.task), "outcome": task.outcome.value,
+                          "detail": task.detail, "sides": sides, "in_scope": task.in_scope})
+        where = (links.to(machine.where, ENVIRONMENTS_PAGE, machine.anchor) if machine.anchor
+                 else inert(machine.where))
+        machines.append({"where": where, "outcome": machine.outcome.value,
+                         "css": machine.outcome.name.replace("_", "-"), "tasks": tasks})
+    suggested = verdicts.disagreement(claim.status)
+    return {"statement": verdicts.statement, "machines": machines, "disagrees": suggested is not None,
+            "suggested": suggested, "why": verdicts.why_status_differs,
+            "nowhere": not verdicts.measured}
+
+
 _NOT_ANCHOR = re.compile(r"[^a-z0-9]+")
 
 
@@ -125,6 +154,8 @@ def pages(ctx: SiteContext) -> list[Page]:
     kit = PageKit(ctx, FACTCHECK_PAGE)
     links = Links(FACTCHECK_PAGE, html=True)
     summaries = summarise_all(ctx.results.accuracy)  # once: the same statistics as the accuracy page
+    verdicts = all_verdicts(ctx.kb, ctx.results)
+    task_titles = {task.id: task.title for task in ctx.kb.benchmarks}
     evidence: dict[str, Markup] = {}  # per task: several claims share a task
 
     def measurements(claim: Claim) -> list[Markup]:
@@ -151,6 +182,8 @@ def pages(ctx: SiteContext) -> list[Page]:
                 "reviewed": long_date(claim.last_reviewed),
                 "edit": edit,
                 "measurements": measurements(claim),
+                "verdict": measured_verdict(claim, verdicts.get(claim.id), links, task_titles,
+                                            framework_names(ctx)),
             })
         sections.append({"title": section, "anchor": section_anchor(section, anchors), "claims": claims})
     counts = Counter(claim.status for claim in ctx.kb.claims)

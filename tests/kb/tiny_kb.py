@@ -69,6 +69,10 @@ section: Ease of Use
 status: supported
 evidence: The docs show plain Python control flow in models.
 measured_by: [image-classification]
+compares:
+  metric: throughput
+  phase: train
+  within_percent: 50
 sources:
   - pytorch-docs
 last_reviewed: {RECENT}

@@ -59,14 +59,17 @@ class CheckContext:
 def _checks() -> list[ModuleType]:
     from generator.kb.checks import (
         claim_support,
+        composite_status,
         duplicate_ids,
         file_names,
         references,
         schema_modeline,
+        stale_versions,
         staleness,
     )
 
-    return [duplicate_ids, file_names, references, staleness, claim_support, schema_modeline]
+    return [duplicate_ids, file_names, references, staleness, claim_support, schema_modeline, composite_status,
+            stale_versions]
 
 
 def run_checks(entries: list[Entry], *, today: dt.date) -> list[Problem]:

@@ -1,0 +1,264 @@
+"""Measured verdicts: a claim's declared comparison (``compares``) evaluated against every measured machine.
+
+Why computed, not typed: a reader who sees "PyTorch is slower" marked unverified next to a table where PyTorch is
+faster concludes the site does not read its own data. So the build evaluates the statement itself, per machine,
+with the same comparison rows (and the same 95% intervals) as the benchmark pages, and the fact-check page, the
+JSON API and ``invoke validate`` all read the result of this one module.
+
+Outcomes per machine and task: the statement *holds*, *does not hold*, is *too close to call* (the 95% intervals
+overlap, so the data cannot tell), or is *not measured at this scope*. A machine's outcome is its tasks' outcome
+when they agree and *mixed* when they do not. Measurements outside the claim's scope (another device kind, a
+smaller model than a claim about large models needs) are evaluated too and shown beside the verdict, but never
+count towards it.
+
+Adding a comparison kind (deployment latency, say) is one evaluator function in :data:`EVALUATORS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from generator.bench.accuracy.stats import FRAMEWORK_ORDER, AccuracyComparison, summarise_all
+from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, MeasuredComparison, Metric, Scale
+from generator.results.load import ResultSet
+from generator.site.benchmarks import PERFORMANCE_TASKS, Comparison, Machine, comparisons, machine_groups
+from generator.site.charts import number
+
+# A claim about "large-scale models" is settled only by models at least this big (BERT-base has 110 M).
+LARGE_MODEL_PARAMETERS = 1_000_000_000
+
+
+class Outcome(StrEnum):
+    holds = "holds"
+    does_not_hold = "does not hold"
+    too_close = "too close to call"
+    not_measured = "not measured at this scope"
+    mixed = "mixed"  # a machine's tasks disagree
+
+
+# The statuses a person may give a claim whose measurements say this, everywhere in its scope.
+COMPATIBLE_STATUSES: dict[Outcome, frozenset[ClaimStatus]] = {
+    Outcome.holds: frozenset({ClaimStatus.supported}),
+    Outcome.does_not_hold: frozenset({ClaimStatus.contradicted, ClaimStatus.outdated}),
+    Outcome.too_close: frozenset({ClaimStatus.disputed, ClaimStatus.contradicted}),
+    Outcome.mixed: frozenset({ClaimStatus.disputed}),
+}
+SUGGESTED_STATUS: dict[Outcome, ClaimStatus] = {
+    Outcome.holds: ClaimStatus.supported,
+    Outcome.does_not_hold: ClaimStatus.contradicted,
+    Outcome.too_close: ClaimStatus.disputed,
+    Outcome.mixed: ClaimStatus.disputed,
+}
+
+
+@dataclass(frozen=True)
+class Side:
+    """One framework's measured figure behind a verdict."""
+
+    framework: str
+    value: float
+    low: float
+    high: float
+    unit: str
+    mode: str | None = None
+    result_id: str | None = None
+
+    def text(self, names: dict[str, str]) -> str:
+        mode = f", {self.mode}" if self.mode else ""
+        return (f"{names.get(self.framework, self.framework)} {number(self.value)}{self.unit} "
+                f"[{number(self.low)}–{number(self.high)}{mode}]")
+
+
+@dataclass(frozen=True)
+class TaskVerdict:
+    task: str
+    outcome: Outcome
+    detail: str  # the numbers in words, e.g. "PyTorch 1.46× faster (train, fp32, best of each, batch 8)"
+    sides: tuple[Side, ...] = ()
+    in_scope: bool = True
+
+
+@dataclass(frozen=True)
+class MachineVerdict:
+    where: str
+    anchor: str | None  # the machine's anchor on the environments page (None for accuracy-parity groups)
+    outcome: Outcome
+    tasks: tuple[TaskVerdict, ...]
+
+
+@dataclass(frozen=True)
+class ClaimVerdicts:
+    claim_id: str
+    statement: str  # the declared comparison in words
+    machines: tuple[MachineVerdict, ...]
+    why_status_differs: str | None
+
+    @property
+    def measured(self) -> list[MachineVerdict]:
+        """The machines with at least one measurement inside the claim's scope."""
+        return [machine for machine in self.machines if machine.outcome is not Outcome.not_measured]
+
+    def disagreement(self, status: ClaimStatus) -> ClaimStatus | None:
+        """The status the measurements call for when ``status`` is incompatible with every measured machine."""
+        measured = self.measured
+        if not measured or any(status in COMPATIBLE_STATUSES[m.outcome] for m in measured):
+            return None
+        outcomes = {machine.outcome for machine in measured}
+        return SUGGESTED_STATUS[outcomes.pop()] if len(outcomes) == 1 else ClaimStatus.disputed
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Evaluators: one per metric, each yielding every machine's verdict.
+# --------------------------------------------------------------------------------------------------------------
+
+
+def _favoured(compares: MeasuredComparison, sides: list[Side], names: dict[str, str], unit_word: str,
+              detail: str) -> tuple[Outcome, str]:
+    """holds / does not hold / too close for 'X comes out ahead' or 'within P%', from two sides' intervals."""
+    ranked = sorted(sides, key=lambda side: side.value, reverse=True)
+    ahead, behind = ranked[0], ranked[-1]
+    ratio = ahead.value / behind.value
+    overlap = ahead.low <= behind.high
+    if compares.favours is not None:
+        words = (f"intervals overlap ({ratio:.2f}×)" if overlap
+                 else f"{names.get(ahead.framework, ahead.framework)} {ratio:.2f}× {unit_word}")
+        if overlap:
+            return Outcome.too_close, f"{words}; {detail}"
+        return (Outcome.holds if ahead.framework == compares.favours else Outcome.does_not_hold), f"{words}; {detail}"
+    limit = 1 + compares.within_percent / 100  # type: ignore[operator]
+    widest, narrowest = ahead.high / behind.low, max(ahead.low / behind.high, 1.0)
+    words = f"{names.get(ahead.framework, ahead.framework)} {ratio:.2f}× {unit_word}; {detail}"
+    if widest <= limit:
+        return Outcome.holds, words
+    if narrowest > limit:
+        return Outcome.does_not_hold, words
+    return Outcome.too_close, words
+
+
+def _comparison_row(rows, task: str, compares: MeasuredComparison, names: dict[str, str]) -> Comparison | None:
+    wanted = [c for c in comparisons(rows, task, names)
+              if c.phase == compares.phase and c.precision == compares.precision and c.mode == compares.mode]
+    return next((c for c in wanted if len(c.measured) == len(c.cells)), None)
+
+
+def _in_scope(compares: MeasuredComparison, machine: Machine, comparison: Comparison) -> bool:
+    if machine.device not in compares.scope.devices:
+        return False
+    if compares.scope.scale is Scale.large:
+        return min(row.parameter_count for row in comparison.measured) >= LARGE_MODEL_PARAMETERS
+    return True
+
+
+def applicable_tasks(claim: Claim) -> list[str]:
+    """The tasks of ``measured_by`` whose results measure the declared metric (speed tasks for throughput)."""
+    assert claim.compares is not None
+    speed = claim.compares.metric is Metric.throughput
+    return [task for task in claim.measured_by if (task in PERFORMANCE_TASKS) == speed]
+
+
+def throughput_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
+    compares = claim.compares
+    assert compares is not None
+    tasks = applicable_tasks(claim)
+    mode = "best of each" if compares.mode == "best" else compares.mode
+    for machine, rows in machine_groups(results.frame):
+        verdicts = []
+        for task in tasks:
+            comparison = _comparison_row(rows[rows["task"] == task], task, compares, names)
+            if comparison is None:
+                verdicts.append(TaskVerdict(task, Outcome.not_measured, "not measured on this machine"))
+                continue
+            sides = [Side(row.framework, row.throughput_samples_per_s, row.throughput_ci_low,
+                          row.throughput_ci_high, " samples/s", row.mode, row.result_id)
+                     for row in comparison.measured]
+            detail = (f"{compares.phase}, {compares.precision}, {mode}, batch {comparison.batch_size}, "
+                      f"{number(min(row.parameter_count for row in comparison.measured))} parameters")
+            outcome, words = _favoured(compares, sides, names, "faster", detail)
+            verdicts.append(TaskVerdict(task, outcome, words, tuple(sides), _in_scope(compares, machine, comparison)))
+        yield MachineVerdict(machine.where, machine.anchor, _roll_up(verdicts), tuple(verdicts))
+
+
+def accuracy_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
+    """The accuracy-parity statistics (the accuracy page's): the statement against the paired test's 95% CI."""
+    compares = claim.compares
+    assert compares is not None
+    tasks = applicable_tasks(claim)
+    for summary in summarise_all(results.accuracy):
+        if summary.task not in tasks:
+            continue
+        verdict = _accuracy_task(compares, summary, names)
+        yield MachineVerdict(f"accuracy-parity runs on {summary.dataset} ({summary.epochs} epochs)", None,
+                             _roll_up([verdict]), (verdict,))
+
+
+def _accuracy_task(compares: MeasuredComparison, summary: AccuracyComparison, names: dict[str, str]) -> TaskVerdict:
+    sides = tuple(Side(framework, 100 * s.final_accuracy.mean, 100 * s.final_accuracy.minimum,
+                       100 * s.final_accuracy.maximum, "%") for framework, s in summary.frameworks.items())
+    test = summary.test
+    if test is None or test.ci95 is None:
+        return TaskVerdict(summary.task, Outcome.not_measured, summary.verdict, sides)
+    first, second = FRAMEWORK_ORDER
+    low, high = (100 * bound for bound in test.ci95)  # first framework − second, in points
+    detail = (f"{names.get(first, first)} − {names.get(second, second)}: {100 * test.mean_difference:+.2f} points, "
+              f"95% CI [{low:+.2f}, {high:+.2f}] ({test.name}, n = {test.n})")
+    if compares.favours is not None:
+        if low <= 0 <= high:
+            outcome = Outcome.too_close
+        else:
+            leader = first if low > 0 else second
+            outcome = Outcome.holds if leader == compares.favours else Outcome.does_not_hold
+    else:
+        limit = compares.within_percent or 0
+        outcome = (Outcome.holds if max(abs(low), abs(high)) <= limit
+                   else Outcome.does_not_hold if min(abs(low), abs(high)) > limit and low * high > 0
+                   else Outcome.too_close)
+    return TaskVerdict(summary.task, outcome, detail, sides)
+
+
+def _roll_up(verdicts: list[TaskVerdict]) -> Outcome:
+    counted = {v.outcome for v in verdicts if v.in_scope and v.outcome is not Outcome.not_measured}
+    if not counted:
+        return Outcome.not_measured
+    return counted.pop() if len(counted) == 1 else Outcome.mixed
+
+
+EVALUATORS: dict[Metric, Callable[[Claim, ResultSet, dict[str, str]], Iterator[MachineVerdict]]] = {
+    Metric.throughput: throughput_verdicts,
+    Metric.accuracy: accuracy_verdicts,
+}
+
+
+def statement(compares: MeasuredComparison, names: dict[str, str]) -> str:
+    """The declared comparison in words: 'TensorFlow has the higher training throughput (fp32, best of each) …'."""
+    what = {Metric.throughput: f"{compares.phase} throughput", Metric.accuracy: "final test accuracy"}[compares.metric]
+    if compares.metric is Metric.throughput:
+        mode = "best of each" if compares.mode == "best" else compares.mode
+        what += f" ({compares.precision}, {mode})"
+    said = (f"{names.get(compares.favours, compares.favours)} comes out ahead in {what}" if compares.favours
+            else f"the two are within {compares.within_percent:g}% in {what}")
+    scope = "/".join(compares.scope.devices)
+    scale = (f", models of at least {number(LARGE_MODEL_PARAMETERS)} parameters"
+             if compares.scope.scale is Scale.large else "")
+    return f"{said}; scope: {scope}{scale}"
+
+
+def claim_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> ClaimVerdicts | None:
+    """Every machine's verdict on the claim's declared comparison (None when it declares none)."""
+    if claim.compares is None:
+        return None
+    machines = tuple(EVALUATORS[claim.compares.metric](claim, results, names))
+    return ClaimVerdicts(claim.id, statement(claim.compares, names), machines, claim.compares.why_status_differs)
+
+
+def all_verdicts(kb: KnowledgeBase, results: ResultSet) -> dict[str, ClaimVerdicts]:
+    """The verdicts of every claim that declares a comparison, by claim id."""
+    known = {framework.id: framework.name for framework in kb.frameworks}
+    names = {framework: known.get(framework, framework) for framework in FRAMEWORK_ORDER}
+    verdicts = {}
+    for claim in kb.claims:
+        verdict = claim_verdicts(claim, results, names)
+        if verdict is not None:
+            verdicts[claim.id] = verdict
+    return verdicts
