@@ -26,7 +26,13 @@ from pydantic import ValidationError
 from generator.problems import Problem, Severity, relative
 from generator.results.rules import ACCURACY_RULES, DEPLOYMENT_RULES, PERFORMANCE_RULES, Result
 from generator.results.schema import AccuracyResult, DeploymentResult, PerformanceResult, ResultFile, Status
-from generator.results.table import COLUMNS, UNCOMPARED_SUITES, build_frame
+from generator.results.table import (
+    COLUMNS,
+    DEPLOYMENT_COLUMNS,
+    UNCOMPARED_SUITES,
+    build_deployment_frame,
+    build_frame,
+)
 
 __all__ = ["ResultSet", "Result", "load_results", "read_result", "validate_results", "json_lines"]
 
@@ -194,6 +200,8 @@ class ResultSet:
     paths: dict[str, str] = field(default_factory=dict)  # result_id -> file path relative to the repo root
     include_busy: bool = False
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS)))
+    # Every deployment cell, failed ones included, busy ones only with include_busy (api/deployment.csv).
+    deployment_frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DEPLOYMENT_COLUMNS)))
 
     @property
     def performance(self) -> list[PerformanceResult]:
@@ -261,6 +269,8 @@ def load_results(results_dir: Path, *, include_busy: bool = False, repo_root: Pa
             Severity.warning,
         ))
     resultset.frame = build_frame(resultset.compared)
+    resultset.deployment_frame = build_deployment_frame(
+        [r for r in resultset.deployment if include_busy or not r.environment.busy])
     return resultset
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from generator.results.schema import PerformanceResult
+from generator.results.schema import DeploymentResult, PerformanceResult
 
 # The columns of ``ResultSet.frame`` and of ``api/results.csv``, in order, with what each means. The downloads
 # page renders this table, so the documentation cannot drift from the file.
@@ -56,7 +56,7 @@ COLUMNS: dict[str, str] = {
 
 # The smoke suite runs tiny shapes to check the harness end to end; its numbers mean nothing (see
 # generator.bench.methodology.SUITES), so its results are listed with every run but never compared.
-UNCOMPARED_SUITES = ("smoke",)
+UNCOMPARED_SUITES = ("smoke", "deploy-smoke")
 
 
 def result_row(result: PerformanceResult) -> dict[str, Any]:
@@ -110,3 +110,77 @@ def build_frame(results: list[PerformanceResult]) -> pd.DataFrame:
     # Missing measurements stay missing (NaN/None), never 0: the pages render them as "not measured".
     return frame.sort_values(["task", "phase", "framework", "mode", "precision", "batch_size", "measured_at"],
                              ignore_index=True) if len(frame) else frame
+
+
+# --- Deployment cells: api/deployment.csv -----------------------------------------------------------------------
+
+DEPLOYMENT_COLUMNS: dict[str, str] = {
+    "result_id": "Identifier of the cell; the site's every-run page has an anchor for each.",
+    "task": "Benchmark task id (image-classification, sentiment-analysis, object-detection).",
+    "path": "Export path id, e.g. torch-onnx (source framework → format → runtime).",
+    "source_framework": "The framework the model was exported from (tensorflow, pytorch).",
+    "format": "The deployed artifact's format.",
+    "converter": "The API that wrote the artifact.",
+    "runtime": "What loaded and ran it.",
+    "precision": "fp32, or int8-dynamic (dynamic-range quantised weights).",
+    "outcome": "ok, export-failed, runtime-failed, outputs-differ or not-installable.",
+    "failure_stage": "Where a failed cell failed: install, export, load or run.",
+    "failure_message": "The first line of the error (empty when ok).",
+    "reproduce": "The command that runs the cell again (empty when ok).",
+    "max_abs_diff": "Largest |deployed − source| over every output on the fixed batch.",
+    "max_rel_diff": "max_abs_diff over the largest source output magnitude.",
+    "top1_agreement": "Classifiers: share of the fixed batch with the same top-1 class as the source (0–1).",
+    "box_agreement": "Detector: matched boxes after NMS / max(source, deployed) boxes (0–1).",
+    "within_tolerance": "The outputs meet the precision's tolerance (int8 is reported, not enforced).",
+    "export_s": "Export/conversion time, seconds.",
+    "artifact_mb": "Artifact size on disk, MB (10^6 bytes).",
+    "load_s": "Time to load the artifact into its runtime, seconds.",
+    "latency_ms_p50": "Median batch-1 latency, milliseconds.",
+    "latency_ms_p90": "90th percentile batch-1 latency, milliseconds.",
+    "latency_ms_p99": "99th percentile batch-1 latency, milliseconds.",
+    "throughput_samples_per_s": "Batch-8 throughput of the median repeat, samples/s (empty: static batch-1 artifact).",
+    "peak_rss_mb": "Peak resident memory of the runtime process (imports included), MB.",
+    "threads": "Intra-op threads of the runtime.",
+    "versions": "Every package of the path with its version (name=version; …).",
+    "machine_label": "Human label of the machine.",
+    "machine_id": "Short hash of the host name: groups runs by machine, reveals nothing.",
+    "suite": "deploy (real shapes) or deploy-smoke (tiny shapes, not compared).",
+    "busy": "The machine was loaded during the cell (left out of the page by default).",
+    "git_commit": "Commit of the harness that produced the cell.",
+    "measured_at": "When the cell finished (UTC, ISO 8601).",
+}
+
+
+def deployment_row(result: DeploymentResult) -> dict[str, Any]:
+    config, fidelity, cost, failure, env = (result.config, result.fidelity, result.cost, result.failure,
+                                            result.environment)
+    finished = result.finished_at if result.finished_at.tzinfo else result.finished_at.replace(tzinfo=dt.UTC)
+    return {
+        "result_id": result.result_id, "task": config.task, "path": config.path,
+        "source_framework": config.source_framework, "format": config.format, "converter": config.converter,
+        "runtime": config.runtime, "precision": config.precision, "outcome": result.outcome.value,
+        "failure_stage": failure.stage.value if failure else None, "failure_message": failure.message if failure
+        else None, "reproduce": failure.reproduce if failure else None,
+        "max_abs_diff": fidelity.max_abs_diff if fidelity else None,
+        "max_rel_diff": fidelity.max_rel_diff if fidelity else None,
+        "top1_agreement": fidelity.top1_agreement if fidelity else None,
+        "box_agreement": fidelity.box_agreement if fidelity else None,
+        "within_tolerance": fidelity.within_tolerance if fidelity else None,
+        "export_s": cost.export_s if cost else None, "artifact_mb": cost.artifact_bytes / 1e6 if cost else None,
+        "load_s": cost.load_s if cost else None, "latency_ms_p50": cost.latency_ms_p50 if cost else None,
+        "latency_ms_p90": cost.latency_ms_p90 if cost else None,
+        "latency_ms_p99": cost.latency_ms_p99 if cost else None,
+        "throughput_samples_per_s": cost.throughput_samples_per_s if cost else None,
+        "peak_rss_mb": cost.peak_rss_mb if cost else None, "threads": config.threads,
+        "versions": "; ".join(f"{k}={v}" for k, v in sorted(result.versions.items())),
+        "machine_label": env.machine_label, "machine_id": env.hostname_hash, "suite": config.suite,
+        "busy": env.busy, "git_commit": env.git_commit,
+        "measured_at": pd.Timestamp(finished).tz_convert("UTC"),
+    }
+
+
+def build_deployment_frame(results: list[DeploymentResult]) -> pd.DataFrame:
+    """Every deployment cell, failed ones included: a path that does not work is a finding, not a gap."""
+    frame = pd.DataFrame([deployment_row(r) for r in results], columns=list(DEPLOYMENT_COLUMNS))
+    return frame.sort_values(["task", "source_framework", "path", "measured_at"], ignore_index=True) if len(
+        frame) else frame

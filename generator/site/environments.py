@@ -20,8 +20,14 @@ from urllib.parse import quote
 from markupsafe import Markup
 
 from generator.results.load import Result
-from generator.results.schema import RESULT_SCHEMA_VERSION, AccuracyResult, PerformanceResult, Status
-from generator.results.table import COLUMNS, UNCOMPARED_SUITES
+from generator.results.schema import (
+    RESULT_SCHEMA_VERSION,
+    AccuracyResult,
+    DeploymentResult,
+    PerformanceResult,
+    Status,
+)
+from generator.results.table import COLUMNS, DEPLOYMENT_COLUMNS, UNCOMPARED_SUITES
 from generator.site.charts import Table
 from generator.site.context import Asset, Page, SiteContext
 from generator.site.markdown_pages import MarkdownPage, md_link, md_render
@@ -34,6 +40,7 @@ DOWNLOADS_PAGE = "benchmarks/data.md"
 FACTCHECK_PAGE = "fact-check.md"
 RESULTS_CSV = "api/results.csv"
 RESULTS_JSON = "api/results.json"
+DEPLOYMENT_CSV = "api/deployment.csv"
 
 
 def _slug(value: str) -> str:
@@ -57,18 +64,26 @@ def _config(result: Result) -> dict[str, Any]:
         c = result.config
         return {"task": c.task, "framework": c.framework, "setup": f"{c.mode.value} · {c.precision.value}",
                 "phase": c.phase.value, "batch": c.batch_size, "device": c.device}
+    if isinstance(result, DeploymentResult):
+        c = result.config
+        return {"task": c.task, "framework": c.source_framework, "setup": f"{c.path} · {c.precision}",
+                "phase": "deployment", "batch": f"1 / {c.throughput_batch}", "device": c.device}
     return {"task": result.task, "framework": result.framework, "setup": f"seed {result.seed}",
             "phase": "accuracy", "batch": result.config.get("batch_size", "—"), "device": "—"}
 
 
 def _status(result: Result, include_busy: bool) -> str:
+    if isinstance(result, DeploymentResult) and result.status is Status.failed:
+        if result.failure:
+            return f"{result.outcome.value} ({result.failure.stage.value}): {result.failure.message[:160]}"
+        return f"{result.outcome.value}: max relative difference {result.fidelity.max_rel_diff:.2g}"
     if result.status is Status.failed and result.failure:
         return f"failed ({result.failure.kind.value}): {result.failure.message[:160]}"
     if result.environment.busy and not include_busy:
         share = result.environment.foreign_cpu_share
         other = f" (other processes used {share:.0%} of the CPU)" if share is not None else ""
         return f"busy machine{other}: left out of the comparisons"
-    if isinstance(result, PerformanceResult) and result.config.suite in UNCOMPARED_SUITES:
+    if isinstance(result, PerformanceResult | DeploymentResult) and result.config.suite in UNCOMPARED_SUITES:
         return "smoke suite: checks the harness, not compared"
     return "ok"
 
@@ -76,6 +91,8 @@ def _status(result: Result, include_busy: bool) -> str:
 def _headline(result: Result) -> str:
     if isinstance(result, PerformanceResult) and result.metrics:
         return f"{result.metrics.throughput_samples_per_s:,.4g} samples/s"
+    if isinstance(result, DeploymentResult) and result.cost:
+        return f"{result.cost.latency_ms_p50:,.3g} ms at batch 1"
     if isinstance(result, AccuracyResult) and result.final_test_accuracy is not None:
         return f"{result.final_test_accuracy:.2%} test accuracy"
     return "—"
@@ -147,7 +164,7 @@ def environments_page(ctx: SiteContext) -> Page:
             "machine_id": machine_id,
             "hardware": Table(["Machine, system and harness", "Value"], hardware).markdown(),
             "software": Table(["Framework", *SOFTWARE_FIELDS.values(), "Harness commit"], software).markdown(),
-            "counts": {"ok": statuses.count("ok"), "failed": sum(s.startswith("failed") for s in statuses),
+            "counts": {"ok": statuses.count("ok"), "failed": sum(r.status is Status.failed for r in results),
                        "busy": sum(s.startswith("busy") for s in statuses)},
             "first": min(r.started_at for r in results).date().isoformat(),
             "last": max(r.finished_at for r in results).date().isoformat(),
@@ -196,8 +213,12 @@ def downloads_page(ctx: SiteContext) -> Page:
     body = md_render(
         "benchmarks/data.md.j2",
         columns=[{"name": Markup(f"`{name}`"), "meaning": meaning} for name, meaning in COLUMNS.items()],
+        deployment_columns=[{"name": Markup(f"`{name}`"), "meaning": meaning}
+                            for name, meaning in DEPLOYMENT_COLUMNS.items()],
         csv=md_link("results.csv", DOWNLOADS_PAGE, RESULTS_CSV),
         json=md_link("results.json", DOWNLOADS_PAGE, RESULTS_JSON),
+        deployment_csv=md_link("deployment.csv", DOWNLOADS_PAGE, DEPLOYMENT_CSV),
+        deployment_rows=len(ctx.results.deployment_frame),
         rows=len(ctx.results.frame),
     )
     return kit.page("Download the data", body, section=SECTION, order=92,
@@ -236,13 +257,22 @@ def _csv_cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def results_csv(ctx: SiteContext) -> bytes:
+def _csv(columns: dict[str, str], rows: list[dict[str, Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(list(COLUMNS))
-    for row in measurements(ctx):
-        writer.writerow([_csv_cell(row[column]) for column in COLUMNS])
+    writer.writerow(list(columns))
+    for row in rows:
+        writer.writerow([_csv_cell(_plain(row[column])) for column in columns])
     return buffer.getvalue().encode("utf-8")
+
+
+def results_csv(ctx: SiteContext) -> bytes:
+    return _csv(COLUMNS, measurements(ctx))
+
+
+def deployment_csv(ctx: SiteContext) -> bytes:
+    """Every deployment cell, failed ones with their stage, first error line and command."""
+    return _csv(DEPLOYMENT_COLUMNS, ctx.results.deployment_frame.to_dict("records"))
 
 
 def results_json(ctx: SiteContext) -> bytes:
@@ -268,4 +298,5 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         downloads_page(ctx),
         Asset(RESULTS_CSV, results_csv(ctx)),
         Asset(RESULTS_JSON, results_json(ctx)),
+        Asset(DEPLOYMENT_CSV, deployment_csv(ctx)),
     ]
