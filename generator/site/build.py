@@ -52,6 +52,7 @@ WRITERS: list[str] = [
     "generator.site.charts",
     "generator.site.benchmarks",
     "generator.site.accuracy",
+    "generator.site.deployment",
     "generator.site.factcheck",
     "generator.site.methodology",
     "generator.site.environments",

@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from generator.bench.accuracy.stats import AccuracyComparison, summarise_all
 from generator.kb.models import Claim, ClaimStatus
+from generator.site import deployment
 from generator.site.accuracy import PAGE as ACCURACY_PAGE
 from generator.site.benchmarks import (
     PERFORMANCE_TASKS,
@@ -161,8 +162,12 @@ def pages(ctx: SiteContext) -> list[Page]:
     def measurements(claim: Claim) -> list[Markup]:
         for task_id in claim.measured_by:
             if task_id not in evidence:
-                evidence[task_id] = (performance_evidence(ctx, task_id, links) if task_id in PERFORMANCE_TASKS
-                                     else accuracy_evidence(ctx, task_id, links, summaries))
+                if task_id in PERFORMANCE_TASKS:
+                    evidence[task_id] = performance_evidence(ctx, task_id, links)
+                elif task_id == deployment.ENTRY_ID:
+                    evidence[task_id] = deployment.evidence(ctx, links)
+                else:
+                    evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
         return [evidence[task_id] for task_id in claim.measured_by]
 
     by_section: dict[str, list[Claim]] = defaultdict(list)
