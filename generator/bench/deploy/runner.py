@@ -49,6 +49,7 @@ from generator.results.schema import (
 )
 
 WORKER = "generator.bench.deploy.worker"
+ARTIFACT_NOTE = "artifact.txt"  # in a cell's work folder: where its artifact is (for a look or a rerun)
 CACHE_DIR = environment.REPO_ROOT / ".bench-cache" / "deploy"
 FRAMEWORK_DISTRIBUTIONS = {"pytorch": ("torch",), "tensorflow": ("tensorflow-cpu", "tensorflow")}
 
@@ -194,6 +195,7 @@ class DeployRunner:
                 failed = _Step(DeployStage.export, export, config.timeout_s)
             else:
                 payloads["export"] = export.payload
+                (workdir / ARTIFACT_NOTE).write_text(export.payload["artifact"], encoding="utf-8")
                 run = run_worker("run", config, config.timeout_s, module=WORKER,
                                  extra={**files, "artifact": export.payload["artifact"]})
                 if not _ok(run):
