@@ -35,7 +35,7 @@ from generator.site.environments import ENVIRONMENTS_PAGE, FACTCHECK_PAGE
 from generator.site.markup import inert, paragraphs, render, text
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
 from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, PageKit, badge, long_date
-from generator.site.verdicts import ClaimVerdicts, all_verdicts
+from generator.site.verdicts import DEPLOYMENT_SUITE, DEPLOYMENT_TASK, ClaimVerdicts, all_verdicts
 
 SECTION = "Fact-check"
 
@@ -109,6 +109,15 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links,
                                                            Markup("\n").join(items))
 
 
+def deployment_evidence(ctx: SiteContext, links: Links) -> Markup:
+    """The deployment cells are shown in the claim's measured verdict (per machine, with the failed paths and the
+    fastest ones); here only whether any were measured."""
+    title = next((t.title for t in ctx.kb.benchmarks if t.id == DEPLOYMENT_TASK), DEPLOYMENT_TASK)
+    measured = any(cell.config.suite == DEPLOYMENT_SUITE for cell in ctx.results.deployment)
+    said = Markup("the cells are in the measured verdict below") if measured else links.not_measured()
+    return Markup("<p><strong>{}</strong>: {}</p>").format(inert(title), said)
+
+
 def measured_verdict(claim: Claim, verdicts: ClaimVerdicts | None, links: Links,
                      task_titles: dict[str, str], names: dict[str, str]) -> dict[str, object] | None:
     """What the template shows of a claim's computed verdict: the statement, each machine's outcome with the
@@ -162,6 +171,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         for task_id in claim.measured_by:
             if task_id not in evidence:
                 evidence[task_id] = (performance_evidence(ctx, task_id, links) if task_id in PERFORMANCE_TASKS
+                                     else deployment_evidence(ctx, links) if task_id == DEPLOYMENT_TASK
                                      else accuracy_evidence(ctx, task_id, links, summaries))
         return [evidence[task_id] for task_id in claim.measured_by]
 
