@@ -229,7 +229,8 @@ class MeasuredComparison(Strict):
         if (self.favours is None) == (self.within_percent is None):
             raise ValueError("give exactly one of 'favours' (a framework id) or 'within_percent' (a number)")
         if self.metric is Metric.throughput and self.phase is None:
-            raise ValueError("a throughput comparison needs 'phase: train' or 'phase: inference'")
+            raise ValueError("a throughput comparison needs 'phase: train' or 'phase: inference' — Tip: add the phase "
+                             "the claim speaks of")
         if self.paths is not None and not self.metric.is_deployment:
             raise ValueError(f"'paths' applies to deployment metrics only, not '{self.metric}' — Tip: remove "
                              "'paths', or use 'metric: deploy-coverage' or 'metric: deploy-latency'")

@@ -88,5 +88,5 @@ def test_kb_json_carries_every_measured_verdict(ctx):
         assert verdict["machines"] or claim.id in unmeasured_deployment_claims(ctx), claim.id
         for machine in verdict["machines"]:
             assert machine["outcome"] in {outcome.value for outcome in Outcome}
-            assert all(side["value"] > 0 and side["low"] <= side["high"]
+            assert all((side["value"] > 0 or side["exact"]) and side["low"] <= side["high"]
                        for task in machine["tasks"] for side in task["sides"])
