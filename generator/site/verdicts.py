@@ -363,7 +363,7 @@ EVALUATORS: dict[Metric, Callable[[Claim, ResultSet, dict[str, str]], Iterator[M
 def statement(compares: MeasuredComparison, names: dict[str, str]) -> str:
     """The declared comparison in words: 'TensorFlow has the higher training throughput (fp32, best of each) …'."""
     what = {Metric.throughput: f"{compares.phase} throughput", Metric.accuracy: "final test accuracy",
-            Metric.deploy_coverage: "the share of its export paths that work, over every model",
+            Metric.deploy_coverage: "the share of export paths that work, over every model",
             Metric.deploy_latency: "batch-1 latency of its fastest working fp32 export path"}[compares.metric]
     if compares.metric is Metric.throughput:
         mode = "best of each" if compares.mode == "best" else compares.mode

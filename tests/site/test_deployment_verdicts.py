@@ -32,7 +32,7 @@ def test_the_factcheck_page_shows_the_coverage_verdict_with_its_numbers(ctx):
     raw = claim_block(page.markdown, CLAIM)
     block = html.unescape(raw)
     assert ">holds</span> on " in block and "SYNTHETIC test machine" in block and "deploy suite" in block
-    assert "TensorFlow comes out ahead in the share of its export paths that work, over every model " \
+    assert "TensorFlow comes out ahead in the share of export paths that work, over every model " \
            "(export paths: all)" in block
     assert f"TensorFlow {2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work (100%)" in block
     assert f"PyTorch {2 * len(TORCH_PATHS) - 3} of {2 * len(TORCH_PATHS)} cells work (70%)" in block
