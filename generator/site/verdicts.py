@@ -243,6 +243,7 @@ class _DeployMachine:
 
 
 def _deploy_machines(claim: Claim, results: ResultSet) -> list[_DeployMachine]:
+    """Busy cells never count, even with ``include_busy``: both metrics read the same cells, so they agree."""
     compares = claim.compares
     assert compares is not None
     latest: dict[tuple, DeploymentResult] = {}
