@@ -167,6 +167,12 @@ class Metric(StrEnum):
 
     throughput = "throughput"  # samples per second of performance results (higher is better)
     accuracy = "accuracy"  # final test accuracy of the accuracy-parity runs (higher is better)
+    deploy_coverage = "deploy-coverage"  # share of a framework's export paths that work (deployment results)
+    deploy_latency = "deploy-latency"  # batch-1 latency of a framework's fastest working fp32 export path
+
+    @property
+    def is_deployment(self) -> bool:
+        return self in (Metric.deploy_coverage, Metric.deploy_latency)
 
 
 class Scale(StrEnum):
@@ -189,8 +195,9 @@ class ComparisonScope(Strict):
 class MeasuredComparison(Strict):
     """The comparison a claim makes, as data, so the build can evaluate it against every measured machine.
 
-    Either ``favours`` (this framework comes out ahead: faster, more accurate) or ``within_percent`` (the two are
-    within that many percent, or accuracy points, of each other).
+    Either ``favours`` (this framework comes out ahead: faster, more accurate, more export paths that work) or
+    ``within_percent`` (the two are within that many percent, or accuracy or coverage points, of each other).
+    ``paths`` narrows a deployment comparison to the export paths the claim speaks of (on-device ones, ONNX).
     """
 
     metric: Metric = Metric.throughput
@@ -205,6 +212,11 @@ class MeasuredComparison(Strict):
     within_percent: float | None = Field(
         None, gt=0, le=100, description="The claim says the two are within this many percent (or points)."
     )
+    paths: list[str] | None = Field(
+        None, min_length=1,
+        description="Deployment metrics only: the export path ids compared (generator/bench/deploy/paths.py), "
+        "e.g. tf-onnx, torch-onnx; every path when omitted.",
+    )
     scope: ComparisonScope = Field(default_factory=ComparisonScope)
     why_status_differs: Text | None = Field(
         None,
@@ -217,7 +229,17 @@ class MeasuredComparison(Strict):
         if (self.favours is None) == (self.within_percent is None):
             raise ValueError("give exactly one of 'favours' (a framework id) or 'within_percent' (a number)")
         if self.metric is Metric.throughput and self.phase is None:
-            raise ValueError("a throughput comparison needs 'phase: train' or 'phase: inference'")
+            raise ValueError("a throughput comparison needs 'phase: train' or 'phase: inference' — Tip: add the phase "
+                             "the claim speaks of")
+        if self.paths is not None and not self.metric.is_deployment:
+            raise ValueError(f"'paths' applies to deployment metrics only, not '{self.metric}' — Tip: remove "
+                             "'paths', or use 'metric: deploy-coverage' or 'metric: deploy-latency'")
+        if self.metric.is_deployment and self.phase is not None:
+            raise ValueError(f"'phase' applies to throughput only; a '{self.metric}' comparison has none — Tip: "
+                             "remove 'phase'")
+        if self.metric.is_deployment and self.scope.scale is not Scale.any:
+            raise ValueError(f"'scope.scale' cannot be measured for '{self.metric}' (deployment results record no "
+                             "parameter count) — Tip: remove 'scale' from scope")
         return self
 
 

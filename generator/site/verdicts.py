@@ -11,7 +11,10 @@ when they agree and *mixed* when they do not. Measurements outside the claim's s
 smaller model than a claim about large models needs) are evaluated too and shown beside the verdict, but never
 count towards it.
 
-Adding a comparison kind (deployment latency, say) is one evaluator function in :data:`EVALUATORS`.
+Adding a comparison kind is one evaluator function in :data:`EVALUATORS`. The deployment ones read the cells of
+the ``deploy`` suite (never ``deploy-smoke``, whose tiny shapes mean nothing, never busy runs), the latest cell of
+each model × export path per machine: *coverage* counts the cells that work, *latency* compares each framework's
+fastest working fp32 path per model, as calls per second with the bootstrap interval of the median call.
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from generator.bench.accuracy.stats import FRAMEWORK_ORDER, AccuracyComparison, summarise_all
+from generator.bench.stats import bootstrap_median_ci
 from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, MeasuredComparison, Metric, Scale
 from generator.results.load import ResultSet
+from generator.results.schema import DeploymentResult, DeployOutcome
 from generator.site.benchmarks import PERFORMANCE_TASKS, Comparison, Machine, comparisons, machine_groups
 from generator.site.charts import number
 
 # A claim about "large-scale models" is settled only by models at least this big (BERT-base has 110 M).
 LARGE_MODEL_PARAMETERS = 1_000_000_000
+# The benchmark entry (data/benchmarks/deployment.yaml) whose results the deployment metrics read, and their suite.
+DEPLOYMENT_TASK = "deployment"
+DEPLOYMENT_SUITE = "deploy"
 
 
 class Outcome(StrEnum):
@@ -64,11 +72,14 @@ class Side:
     unit: str
     mode: str | None = None
     result_id: str | None = None
+    exact: bool = False  # a count, not an estimate: shown without an interval
 
     def text(self, names: dict[str, str]) -> str:
+        name = names.get(self.framework, self.framework)
+        if self.exact:
+            return f"{name} {number(self.value)}{self.unit}"
         mode = f", {self.mode}" if self.mode else ""
-        return (f"{names.get(self.framework, self.framework)} {number(self.value)}{self.unit} "
-                f"[{number(self.low)}–{number(self.high)}{mode}]")
+        return f"{name} {number(self.value)}{self.unit} [{number(self.low)}–{number(self.high)}{mode}]"
 
 
 @dataclass(frozen=True)
@@ -151,11 +162,17 @@ def _in_scope(compares: MeasuredComparison, machine: Machine, comparison: Compar
     return True
 
 
+def _task_kind(task: str) -> str:
+    return ("deployment" if task == DEPLOYMENT_TASK else "speed" if task in PERFORMANCE_TASKS else "accuracy")
+
+
 def applicable_tasks(claim: Claim) -> list[str]:
-    """The tasks of ``measured_by`` whose results measure the declared metric (speed tasks for throughput)."""
+    """The tasks of ``measured_by`` whose results measure the declared metric (speed tasks for throughput, the
+    deployment benchmark for the deployment metrics)."""
     assert claim.compares is not None
-    speed = claim.compares.metric is Metric.throughput
-    return [task for task in claim.measured_by if (task in PERFORMANCE_TASKS) == speed]
+    metric = claim.compares.metric
+    kind = "deployment" if metric.is_deployment else "speed" if metric is Metric.throughput else "accuracy"
+    return [task for task in claim.measured_by if _task_kind(task) == kind]
 
 
 def throughput_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
@@ -217,6 +234,118 @@ def _accuracy_task(compares: MeasuredComparison, summary: AccuracyComparison, na
     return TaskVerdict(summary.task, outcome, detail, sides)
 
 
+@dataclass(frozen=True)
+class _DeployMachine:
+    """The latest ``deploy`` cell of each model × export path on one machine, device and thread count."""
+
+    machine: Machine
+    cells: tuple[DeploymentResult, ...]
+
+
+def _deploy_machines(claim: Claim, results: ResultSet) -> list[_DeployMachine]:
+    """Busy cells never count, even with ``include_busy``: both metrics read the same cells, so they agree."""
+    compares = claim.compares
+    assert compares is not None
+    latest: dict[tuple, DeploymentResult] = {}
+    for cell in sorted(results.deployment, key=lambda r: r.finished_at):
+        config = cell.config
+        if config.suite != DEPLOYMENT_SUITE or cell.environment.busy:
+            continue
+        if compares.paths is not None and config.path not in compares.paths:
+            continue
+        group = (cell.environment.hostname_hash, config.device, config.threads)
+        latest[(*group, config.task, config.path)] = cell
+    grouped: dict[tuple, list[DeploymentResult]] = {}
+    for key, cell in latest.items():
+        grouped.setdefault(key[:3], []).append(cell)
+    machines = []
+    for (machine_id, device, threads), cells in sorted(grouped.items()):
+        env = cells[-1].environment
+        model = env.gpu_model if device == "cuda" and env.gpu_model else env.cpu_model
+        machine = Machine(machine_id, device, threads, DEPLOYMENT_SUITE, env.machine_label, model)
+        machines.append(_DeployMachine(machine, tuple(sorted(cells, key=lambda c: (c.config.task, c.config.path)))))
+    return machines
+
+
+def _failure_line(cell: DeploymentResult) -> str:
+    """The first line of a failed cell's error; outputs-differ cells (no error, by the schema) say how far off."""
+    if cell.failure is not None:
+        return (cell.failure.message.strip().splitlines() or [cell.outcome.value])[0]
+    assert cell.fidelity is not None
+    return f"{cell.outcome.value} (max relative difference {cell.fidelity.max_rel_diff:.2g})"
+
+
+def coverage_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
+    """Per machine, each framework's share of export-path cells (every model) that work, compared exactly."""
+    compares = claim.compares
+    assert compares is not None
+    for group in _deploy_machines(claim, results):
+        counts = {framework: [c for c in group.cells if c.config.source_framework == framework]
+                  for framework in FRAMEWORK_ORDER}
+        in_scope = group.machine.device in compares.scope.devices
+        if not all(counts.values()):
+            missing = ", ".join(names.get(f, f) for f, cells in counts.items() if not cells)
+            verdict = TaskVerdict(DEPLOYMENT_TASK, Outcome.not_measured, f"no cell of {missing} on this machine",
+                                  in_scope=in_scope)
+        else:
+            working = {f: sum(c.outcome is DeployOutcome.ok for c in cells) for f, cells in counts.items()}
+            shares = {f: 100 * working[f] / len(counts[f]) for f in FRAMEWORK_ORDER}
+            sides = tuple(Side(f, working[f], working[f], working[f],
+                               f" of {len(counts[f])} cells work ({shares[f]:.0f}%)", exact=True)
+                          for f in FRAMEWORK_ORDER)
+            failed = "; ".join(f"{c.config.path} ({c.config.task}): {_failure_line(c)}"
+                               for c in group.cells if c.outcome is not DeployOutcome.ok)
+            difference = abs(shares[FRAMEWORK_ORDER[0]] - shares[FRAMEWORK_ORDER[1]])
+            if compares.favours is not None:
+                other = next(f for f in FRAMEWORK_ORDER if f != compares.favours)
+                outcome = (Outcome.too_close if shares[compares.favours] == shares[other] else
+                           Outcome.holds if shares[compares.favours] > shares[other] else Outcome.does_not_hold)
+            else:
+                outcome = Outcome.holds if difference <= compares.within_percent else Outcome.does_not_hold
+            detail = f"the shares differ by {difference:.0f} percentage points; failed: {failed or 'none'}"
+            verdict = TaskVerdict(DEPLOYMENT_TASK, outcome, detail, sides, in_scope)
+        yield MachineVerdict(group.machine.where, group.machine.anchor, _roll_up([verdict]), (verdict,))
+
+
+def _fastest_call(cells: list[DeploymentResult], framework: str) -> Side | None:
+    """The framework's working fp32 cell with the lowest batch-1 p50 latency, as calls per second (1000 / p50 ms)
+    with the bootstrap interval of the median call time mapped through it."""
+    working = [c for c in cells if c.config.source_framework == framework and c.outcome is DeployOutcome.ok
+               and c.config.precision == "fp32" and c.cost is not None]
+    if not working:
+        return None
+    best = min(working, key=lambda c: c.cost.latency_ms_p50)
+    low_s, high_s = bootstrap_median_ci(best.cost.latency_step_times_s)
+    return Side(framework, 1000 / best.cost.latency_ms_p50, 1 / high_s, 1 / low_s, " calls/s", best.config.path,
+                best.result_id)
+
+
+def latency_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -> Iterator[MachineVerdict]:
+    """Per machine and model, the fastest working fp32 export path of each framework at batch 1."""
+    compares = claim.compares
+    assert compares is not None
+    for group in _deploy_machines(claim, results):
+        verdicts = []
+        in_scope = group.machine.device in compares.scope.devices
+        for task in sorted({c.config.task for c in group.cells}):
+            cells = [c for c in group.cells if c.config.task == task]
+            sides = [_fastest_call(cells, framework) for framework in FRAMEWORK_ORDER]
+            if None in sides:
+                verdicts.append(TaskVerdict(task, Outcome.not_measured, "no working fp32 export path of "
+                                            + ", ".join(names.get(f, f) for f, s in zip(FRAMEWORK_ORDER, sides,
+                                                                                         strict=True) if s is None),
+                                            in_scope=in_scope))
+                continue
+            measured = [side for side in sides if side is not None]
+            winner = max(measured, key=lambda side: side.value)
+            detail = (f"batch 1, fp32, fastest working export path of each; fastest: {winner.mode} "
+                      f"({names.get(winner.framework, winner.framework)})")
+            outcome, words = _favoured(compares, measured, names, "faster", detail)
+            verdicts.append(TaskVerdict(task, outcome, words, tuple(measured), in_scope))
+        yield MachineVerdict(group.machine.where, group.machine.anchor, _roll_up(verdicts),
+                             tuple(verdicts))
+
+
 def _roll_up(verdicts: list[TaskVerdict]) -> Outcome:
     counted = {v.outcome for v in verdicts if v.in_scope and v.outcome is not Outcome.not_measured}
     if not counted:
@@ -227,17 +356,24 @@ def _roll_up(verdicts: list[TaskVerdict]) -> Outcome:
 EVALUATORS: dict[Metric, Callable[[Claim, ResultSet, dict[str, str]], Iterator[MachineVerdict]]] = {
     Metric.throughput: throughput_verdicts,
     Metric.accuracy: accuracy_verdicts,
+    Metric.deploy_coverage: coverage_verdicts,
+    Metric.deploy_latency: latency_verdicts,
 }
 
 
 def statement(compares: MeasuredComparison, names: dict[str, str]) -> str:
     """The declared comparison in words: 'TensorFlow has the higher training throughput (fp32, best of each) …'."""
-    what = {Metric.throughput: f"{compares.phase} throughput", Metric.accuracy: "final test accuracy"}[compares.metric]
+    what = {Metric.throughput: f"{compares.phase} throughput", Metric.accuracy: "final test accuracy",
+            Metric.deploy_coverage: "the share of export paths that work, over every model",
+            Metric.deploy_latency: "batch-1 latency of its fastest working fp32 export path"}[compares.metric]
     if compares.metric is Metric.throughput:
         mode = "best of each" if compares.mode == "best" else compares.mode
         what += f" ({compares.precision}, {mode})"
+    if compares.metric.is_deployment:
+        what += f" (export paths: {', '.join(compares.paths) if compares.paths else 'all'})"
+    unit = " percentage points" if compares.metric is Metric.deploy_coverage else "%"
     said = (f"{names.get(compares.favours, compares.favours)} comes out ahead in {what}" if compares.favours
-            else f"the two are within {compares.within_percent:g}% in {what}")
+            else f"the two are within {compares.within_percent:g}{unit} in {what}")
     scope = "/".join(compares.scope.devices)
     scale = (f", models of at least {number(LARGE_MODEL_PARAMETERS)} parameters"
              if compares.scope.scale is Scale.large else "")

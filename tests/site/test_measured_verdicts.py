@@ -10,7 +10,7 @@ import re
 import pytest
 
 from generator.site import api, factcheck
-from generator.site.verdicts import Outcome, all_verdicts
+from generator.site.verdicts import DEPLOYMENT_SUITE, DEPLOYMENT_TASK, Outcome, all_verdicts, applicable_tasks
 from tests.site.conftest import claim_block
 
 
@@ -36,11 +36,34 @@ def test_no_status_contradicts_its_verdicts_everywhere_without_an_explanation(ct
     assert unexplained == []
 
 
+def has_deploy_results(ctx) -> bool:
+    return any(cell.config.suite == DEPLOYMENT_SUITE for cell in ctx.results.deployment)
+
+
+def unmeasured_deployment_claims(ctx) -> set[str]:
+    """Claims measured by the deployment benchmark only, while data/results has no cell of its 'deploy' suite."""
+    if has_deploy_results(ctx):
+        return set()
+    return {claim.id for claim in measured_claims(ctx) if applicable_tasks(claim) == [DEPLOYMENT_TASK]}
+
+
+def test_a_deployment_claim_without_deploy_results_is_not_measured_at_this_scope(ctx):
+    claims = unmeasured_deployment_claims(ctx)
+    assert claims or has_deploy_results(ctx), "the deployment claims declare deployment comparisons"
+    (page,) = factcheck.pages(ctx)
+    verdicts = json.loads(json.dumps(api.kb_document(ctx)))["measured_verdicts"]
+    for claim_id in claims:
+        assert "Not measured at this scope on any machine." in claim_block(page.markdown, claim_id), claim_id
+        assert verdicts[claim_id]["machines"] == [] and verdicts[claim_id]["measurements_call_for"] is None
+
+
 def test_the_factcheck_page_shows_each_measured_verdict_with_its_numbers(ctx):
     (page,) = factcheck.pages(ctx)
     for claim in measured_claims(ctx):
         block = html.unescape(claim_block(page.markdown, claim.id))
         assert "Measured verdict" in block, claim.id
+        if claim.id in unmeasured_deployment_claims(ctx):
+            continue  # nothing to show numbers of: the test above
         outcomes = "|".join(re.escape(outcome.value) for outcome in Outcome)
         assert re.search(rf"atlas-outcome--[a-z-]+\">({outcomes})</span> on ", block), claim.id
         # numbers: a ratio or a difference in points, and each framework's figure with its interval
@@ -62,8 +85,8 @@ def test_kb_json_carries_every_measured_verdict(ctx):
     for claim in measured_claims(ctx):
         verdict = verdicts[claim.id]
         assert verdict["status"] == claim.status.value and verdict["statement"]
-        assert verdict["machines"], claim.id
+        assert verdict["machines"] or claim.id in unmeasured_deployment_claims(ctx), claim.id
         for machine in verdict["machines"]:
             assert machine["outcome"] in {outcome.value for outcome in Outcome}
-            assert all(side["value"] > 0 and side["low"] <= side["high"]
+            assert all((side["value"] > 0 or side["exact"]) and side["low"] <= side["high"]
                        for task in machine["tasks"] for side in task["sides"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from generator.bench.deploy.paths import PATHS
 from generator.kb.checks import CheckContext
 from generator.kb.loader import Entry
 from generator.kb.models import Claim
@@ -41,6 +42,13 @@ def check(entries: list[Entry], verdicts: dict[str, ClaimVerdicts], frameworks: 
                 entry, ("compares", "favours"),
                 f"'{claim.compares.favours}' is not a benchmarked framework — Tip: use one of "
                 f"{', '.join(sorted(frameworks))}")
+            continue
+        unknown_paths = [path for path in claim.compares.paths or [] if path not in PATHS]
+        if unknown_paths:
+            yield CheckContext.problem(
+                entry, ("compares", "paths"),
+                f"unknown export path {', '.join(repr(p) for p in unknown_paths)} — Tip: use path ids of "
+                f"generator/bench/deploy/paths.py: {', '.join(PATHS)}")
             continue
         if not applicable_tasks(claim):
             yield CheckContext.problem(
