@@ -38,7 +38,8 @@ def test_the_factcheck_page_shows_the_coverage_verdict_with_its_numbers(ctx):
     assert f"PyTorch {2 * len(TORCH_PATHS) - 3} of {2 * len(TORCH_PATHS)} cells work (70%)" in block
     assert "torch-litert (image-classification): synthetic: the converter raised" in block
     assert "<script>" not in raw and "&lt;script&gt;" in raw  # a result's error text stays inert
-    assert "the cells are in the measured verdict below" in block
+    assert "every path, with its numbers" in block  # the evidence: the deployment page's summary, linked
+    assert f"<strong>TensorFlow</strong>: {2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work" in block
 
 
 def test_an_onnx_claim_counts_only_the_onnx_paths(ctx):
