@@ -166,7 +166,7 @@ def summary(group: MachineCells, names: dict[str, str], links: Links, task_title
                              f"{OUTCOME_WORDS[r.outcome]}" for r in failing)
         lines.append(Markup("**{}**: {} of {} cells work ({} paths × {} models){}.").format(
             inert(name), len(working), len(own), len({r.config.path for r in own}),
-            len({r.config.task for r in own}), inert(f" — not: {failures}" if failures else "")))
+            len({r.config.task for r in own}), Markup(" — not: ") + inert(failures) if failures else ""))
     for task in sorted({r.config.task for r in group.cells}, key=lambda t: TASK_ORDER.index(t)
                        if t in TASK_ORDER else 99):
         best: dict[str, DeploymentResult] = {}
