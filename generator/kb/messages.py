@@ -80,11 +80,19 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
     if kind == "string_too_short":
         if isinstance(value, str) and value.strip():
             return f"'{field}' is too short: {value!r} — Tip: use at least {ctx.get('min_length')} characters"
-        return f"'{field}' is empty — Tip: write the text, or remove the field if it is optional"
+        if _is_required(model, loc):
+            return f"'{field}' is empty — Tip: write the text; the field is required (see {schema})"
+        return f"'{field}' is empty — Tip: write the text, or remove the field (it is optional)"
     if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        roomier = _roomier_fields(model, loc, limit)
+        where = (
+            f"; longer prose belongs in {' or '.join(repr(name) for name in roomier)}"
+            if roomier
+            else "; link the details through a source instead of copying them"
+        )
         return (
-            f"'{field}' is too long ({len(str(value))} characters, at most {ctx.get('max_length')})"
-            " — Tip: shorten it; longer prose belongs in a 'summary' or 'note' field"
+            f"'{field}' is too long ({len(str(value))} characters, at most {limit}) — Tip: shorten it{where}"
         )
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern", "").startswith("^[a-z0-9]"):
@@ -200,6 +208,33 @@ def _field_description(model: type[BaseModel], loc: Loc) -> str:
         if info is not None and info.description:
             return info.description.rstrip(".")
     return ""
+
+
+def _parent_model(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    parent = _annotation_at(model, loc[:-1]) if loc else None
+    return parent if isinstance(parent, type) and issubclass(parent, BaseModel) else None
+
+
+def _is_required(model: type[BaseModel], loc: Loc) -> bool:
+    """Whether the field is required (a list item, e.g. ``sources[0]``, counts as required: it cannot be empty)."""
+    parent = _parent_model(model, loc)
+    if parent is None:
+        return True
+    info = parent.model_fields.get(str(loc[-1]))
+    return info is None or info.is_required()
+
+
+def _roomier_fields(model: type[BaseModel], loc: Loc, limit: object) -> list[str]:
+    """Text fields beside this one that take more characters than ``limit``: where longer prose can go."""
+    parent = _parent_model(model, loc)
+    if parent is None or not isinstance(limit, int):
+        return []
+    properties = parent.model_json_schema().get("properties", {})
+    return [
+        name
+        for name, prop in properties.items()
+        if name != loc[-1] and prop.get("type") == "string" and prop.get("maxLength", 0) > limit
+    ]
 
 
 def _enum_values(model: type[BaseModel], loc: Loc) -> list[str]:

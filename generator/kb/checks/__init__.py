@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -54,6 +55,11 @@ class CheckContext:
         entry: Entry, loc: Loc, message: str, severity: Severity = Severity.error, *, key: bool = False
     ) -> Problem:
         return Problem(entry.path, entry.line(loc, key=key), message, severity)
+
+
+def slug(name: str) -> str:
+    """A valid id made from a name ('New-contrib claim' → 'new-contrib-claim'); empty when nothing is left."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80].rstrip("-")
 
 
 def _checks() -> list[ModuleType]:
