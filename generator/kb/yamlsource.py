@@ -196,7 +196,9 @@ def compose(text: str) -> Node | None:
         # An alias needs a '*'; only then is the slower composer that keeps aliases' own lines needed.
         return yaml.compose(text, Loader=_AliasLoader if "*" in text else _Loader)
     except yaml.MarkedYAMLError as exc:
-        raise YamlError(_syntax_problem(exc, text)) from None
+        from generator.kb.yamlsyntax import syntax_problem  # only a broken file needs it
+
+        raise YamlError(syntax_problem(exc, text)) from None
     except yaml.reader.ReaderError as exc:  # a control character; it carries a position, not a line
         line = text.count("\n", 0, exc.position) + 1
         character = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
@@ -209,51 +211,6 @@ def compose(text: str) -> Node | None:
         ) from None
     except yaml.YAMLError as exc:  # pragma: no cover - every other YAML error carries a mark
         raise YamlError(YamlProblem(None, "YAML error: " + " ".join(str(exc).split()))) from None
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError, text: str) -> YamlProblem:
-    mark = exc.problem_mark or exc.context_mark
-    line = mark.line + 1 if mark else None
-    lines = text.splitlines()
-    # A tab used for indentation surfaces as "found character '\t' that cannot start any token", often a line or
-    # two away from the tab itself; name the real cause.
-    tab_lines = [number for number, content in enumerate(lines, 1) if "\t" in _indent(content)]
-    if "'\\t'" in str(exc) or (line is not None and line in tab_lines):
-        where = line if line in tab_lines or not tab_lines else _nearest(tab_lines, line)
-        return YamlProblem(
-            where, "tabs cannot indent YAML — use spaces (Tip: set your editor to insert spaces)"
-        )
-    if "expected a single document" in f"{exc.problem} {exc.context}":
-        return YamlProblem(
-            line, "the file holds more than one YAML document ('---') — Tip: one entry per file"
-        )
-    problem = exc.problem or "syntax error"
-    context = f" ({exc.context})" if exc.context else ""
-    content = lines[line - 1].strip() if line and line <= len(lines) else ""
-    at = f" in '{content[:60]}'" if content else ""
-    hint = _syntax_hint(problem, line, lines)
-    return YamlProblem(line, f"YAML syntax error{at}: {problem}{context} — Tip: {hint}")
-
-
-def _indent(line: str) -> str:
-    return line[: len(line) - len(line.lstrip(" \t"))]
-
-
-def _nearest(candidates: list[int], line: int | None) -> int:
-    return min(candidates, key=lambda candidate: abs(candidate - (line or 0)))
-
-
-def _syntax_hint(problem: str, line: int | None, lines: list[str]) -> str:
-    content = lines[line - 1] if line and line <= len(lines) else ""
-    if "mapping values are not allowed" in problem:
-        return "a value containing ': ' must be quoted, e.g. title: \"Speed: a comparison\""
-    if "could not find expected ':'" in problem or "expected <block end>" in problem:
-        return "check the indentation of this line and the one above (same level = same number of spaces)"
-    if "found unexpected end of stream" in problem or "found unexpected end" in problem:
-        return "a quote or bracket is not closed"
-    if re.match(r"\s*[\[{]", content):
-        return "check that every [ and { is closed"
-    return "check quoting and indentation on this line and the one before it"
 
 
 def build(node: Node, problems: list[YamlProblem]) -> object:
