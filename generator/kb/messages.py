@@ -8,6 +8,7 @@ with the field and a pointer to the schema.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from enum import Enum
@@ -75,7 +76,7 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
         return f"'{field}' must be {ctx.get('expected')} — Tip: use that exact value"
     if kind in _TYPE_NAMES:
         return (
-            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)} — Tip: {_type_tip(kind, value)}"
+            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)} — Tip: {_type_tip(kind, value, str(loc[-1]) if loc else field)}"
         )
     if kind == "string_too_short":
         if isinstance(value, str) and value.strip():
@@ -96,10 +97,7 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
         )
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern", "").startswith("^[a-z0-9]"):
-            return (
-                f"'{field}' has {value!r}, which is not a valid id — Tip: use lower-case letters and digits"
-                " joined by '-', e.g. 'torch-compile'"
-            )
+            return f"'{field}' has {value!r}, which is not a valid id — Tip: {_id_tip(str(value))}"
         return f"'{field}' has {value!r}, which does not match {ctx.get('pattern')} — Tip: see {schema}"
     if kind == "too_short":
         return f"'{field}' needs at least {ctx.get('min_length')} item(s) — Tip: add them (see {schema})"
@@ -115,6 +113,14 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
         reason = str(ctx.get("error") or error["msg"]).removeprefix("Value error, ")
         return f"'{field}': {reason}{_value_tip(reason)}"
     return f"'{field}': {error['msg']} — Tip: see {schema}"
+
+
+def _id_tip(value: str) -> str:
+    if re.search(r"\s-\s", value):
+        return "two list items ran together: put each '- ' item on its own line, indented like the first"
+    valid = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    example = f"'{valid}'" if valid and valid != value else "'torch-compile'"
+    return f"use lower-case letters and digits joined by '-', e.g. {example}"
 
 
 def _value_tip(reason: str) -> str:
@@ -143,17 +149,25 @@ def _yaml_kind(value: object) -> str:
     return type(value).__name__
 
 
-def _type_tip(kind: str, value: object) -> str:
+def _type_tip(kind: str, value: object, name: str) -> str:
     if kind == "string_type" and value is None:
         return "write the text after the colon (an empty value means null)"
     if kind == "string_type" and isinstance(value, (bool, int, float)):
-        return 'put the value in quotes to make it text, e.g. "1.0" or "yes"'
+        return f'put the value in quotes to make it text: {name}: "{str(value).lower() if isinstance(value, bool) else value}"'
+    if kind == "string_type" and isinstance(value, dict):
+        return f"write the text on the same line, after '{name}: ' (lines indented under a key make a mapping)"
+    if kind == "string_type" and isinstance(value, list):
+        return f"write the text after '{name}: ' without '- ' (a '- ' line makes a list)"
     if kind in {"bool_type", "bool_parsing"}:
         return "write true or false without quotes"
     if kind in {"int_type", "int_parsing"}:
         return "write the number without quotes or decimals"
+    if kind == "list_type" and isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+        return f"put a space after the '-': - {value[1:]}"
     if kind == "list_type":
         return "write each item on its own line starting with '- ', or as [a, b]"
+    if isinstance(value, list):
+        return "remove the '- ' in front of the 'name: value' lines under this key (a mapping has no dashes)"
     return "indent the fields under this key by two spaces, one 'name: value' per line"
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 
 from generator.kb.loader import Entry
+from generator.kb.models import ID_PATTERN
 from generator.kb.yamlsource import Loc
 from generator.problems import Problem, Severity
 
@@ -31,8 +32,11 @@ class CheckContext:
         for entry in self.entries:
             # A file that could not be read still presumably holds the entry its name says: counting it keeps
             # one syntax error from turning into an "unknown id" error in every file that refers to it.
-            entry_id = entry.id if entry.id is not None else entry.file.stem
-            self._ids.setdefault(entry.collection, set()).add(entry_id)
+            # An invalid file is counted under its file name too (an invalid id inside it is reported already).
+            ids = self._ids.setdefault(entry.collection, set())
+            ids.add(entry.id if entry.id is not None else entry.file.stem)
+            if entry.model is None:
+                ids.add(entry.file.stem)
 
     def in_collection(self, collection: str, *, valid_only: bool = True) -> Iterator[Entry]:
         for entry in self.entries:
@@ -47,7 +51,8 @@ class CheckContext:
         return self._ids.get(collection, set())
 
     def suggest(self, collection: str, wrong: str) -> str:
-        close = difflib.get_close_matches(wrong, sorted(self.ids(collection)), n=1)
+        valid = sorted(known for known in self.ids(collection) if re.match(ID_PATTERN, known))
+        close = difflib.get_close_matches(wrong, valid, n=1)
         return f"did you mean '{close[0]}'? " if close else ""
 
     @staticmethod
