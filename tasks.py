@@ -1,7 +1,8 @@
 """Maintainer tasks. Thin wrappers around ``generator.cli``: all logic lives in the package, where it is tested.
 
     invoke validate        check data/ and data/results/ (exit 1 on any error)
-    invoke build           validate → render → mkdocs build --strict → swap into site/ (only if all succeeded)
+    invoke build           validate → render → mkdocs build --strict → swap into site/ (only if all succeeded);
+                           --engine zensical builds the same pages with Zensical
     invoke serve           preview with live reload
     invoke bench           run the reference benchmarks (needs the [bench] extra)
     invoke test            run the test suite (installs the headless browser it needs)
@@ -27,10 +28,10 @@ def validate(c, data="data", results="data/results"):
     c.run(f"{PY} validate --data {data} --results {results}", pty=False)
 
 
-@task
-def build(c, data="data", results="data/results", site="site"):
+@task(help={"engine": "mkdocs | zensical: the static-site engine; both build the same pages (default: mkdocs)"})
+def build(c, data="data", results="data/results", site="site", engine="mkdocs"):
     """Build the site into site/ (replaced only when everything succeeded)."""
-    c.run(f"{PY} build --data {data} --results {results} --site {site}")
+    c.run(f"{PY} build --data {data} --results {results} --site {site} --engine {engine}")
 
 
 @task

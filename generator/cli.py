@@ -36,7 +36,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from generator.site.build import build_site
 
-    return build_site(Path(args.data), Path(args.results), Path(args.site))
+    return build_site(Path(args.data), Path(args.results), Path(args.site), engine=args.engine)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="data")
     p.add_argument("--results", default="data/results")
     p.add_argument("--site", default="site")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="the static-site engine; both build the same pages into the same site")
     p = sub.add_parser("serve", help="preview with live reload")
     p.add_argument("--port", type=int, default=8000)
     sub.add_parser("bench", help="run benchmarks (options: atlas bench --help)", add_help=False)
