@@ -30,14 +30,14 @@ from dataclasses import dataclass, field
 from markupsafe import Markup, escape
 
 from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, Source
+from generator.site import raw_blocks
 from generator.site.context import Page, SiteContext, front_matter
 from generator.site.markup import external_link, relative_url, render, safe_id, safe_url, text
 
 # The HTML of a page reaches Markdown as raw blocks (which Markdown passes through untouched) between Markdown
 # headings (which every engine turns into the table of contents): the heading macro closes and reopens the block.
-BLOCK_OPEN = '<div class="atlas-block">'
-BLOCK_CLOSE = "</div>"
-_EMPTY_BLOCK = re.compile(r'<div class="atlas-block">\s*</div>')
+BLOCK_OPEN, BLOCK_CLOSE = raw_blocks.BLOCK_START, raw_blocks.BLOCK_END
+_EMPTY_BLOCK = re.compile(re.escape(BLOCK_OPEN) + r"\s*" + re.escape(BLOCK_CLOSE))
 
 SOURCES_PAGE = "sources.md"
 CONTRIBUTING_PAGE = "contributing/index.md"

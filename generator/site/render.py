@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _FrontMatterLoader  # type: ignore[assignment]
 
 from generator.site.context import Asset, Page
+from generator.site.raw_blocks import BLOCK_END, BLOCK_START
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
@@ -83,8 +84,8 @@ def edit_button(url: str) -> str:
     not exist for a generated page, and no engine lets a page name its own edit URL without a plugin.
     """
     return (
-        f'<div class="atlas-block"><a href="{escape(url)}" title="Edit this page" class="md-content__button md-icon"'
-        f' rel="edit">{EDIT_ICON}</a></div>'
+        f'{BLOCK_START}<a href="{escape(url)}" title="Edit this page" class="md-content__button md-icon"'
+        f' rel="edit">{EDIT_ICON}</a>{BLOCK_END}'
     )
 
 
