@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.kb import yamlsource
 from generator.kb.messages import describe
@@ -184,7 +184,7 @@ def _load_entry(collection: str, file: Path, path: str, problems: list[Problem])
         )
         return entry
 
-    if node is None:
+    if node is None or (node.tag == "tag:yaml.org,2002:null" and isinstance(node, ScalarNode) and not node.value):
         problems.append(
             Problem(
                 entry.path,

@@ -126,6 +126,8 @@ def _id_tip(value: str) -> str:
 def _value_tip(reason: str) -> str:
     if "future" in reason:
         return " — Tip: dates record when something happened or was checked, so they cannot be ahead of today"
+    if "well-formed" in reason:
+        return " — Tip: copy the address from the browser's address bar (spaces are written %20)"
     if "URL" in reason:
         return " — Tip: link the web page itself, starting with https://"
     if "date" in reason:

@@ -184,8 +184,8 @@ def _missing_colon(failure: _Failure) -> tuple[int | None, str] | None:
         return None
     line = failure.context_line
     return line, (
-        f"line {line} has no ':' after its field name"
-        " — Tip: write 'name: value' (a colon and a space), or indent the line if it continues the text above"
+        f"line {line} has no ': ' (a colon and a space) after its field name"
+        " — Tip: write 'name: value', or indent the line if it continues the text above"
     )
 
 

@@ -351,7 +351,7 @@ CASES = [
         "topics/ease-of-use.yaml",
         _edit("topics/ease-of-use.yaml", "\norder: 1", "\norder 1"),
         "order 1",
-        ("has no ':' after its field name", "Tip: write 'name: value'"),
+        ("has no ': ' (a colon and a space) after its field name", "Tip: write 'name: value'"),
     ),
     Case(
         "dash-without-space",
@@ -380,6 +380,27 @@ CASES = [
         _write("faq/which-is-slower.yml", b"id: which-is-slower\n"),
         None,
         ("wrong extension", "Tip: rename it to which-is-slower.yaml"),
+    ),
+    Case(
+        "colon-without-space",
+        "topics/ease-of-use.yaml",
+        _edit("topics/ease-of-use.yaml", "\norder: 1", "\norder:1"),
+        "order:1",
+        ("has no ': ' (a colon and a space) after its field name", "Tip: write 'name: value'"),
+    ),
+    Case(
+        "only-a-document-marker",
+        "faq/draft.yaml",
+        _write("faq/draft.yaml", b"---\n"),
+        None,
+        ("the file is empty", "Tip: write one faq entry"),
+    ),
+    Case(
+        "url-with-a-space",
+        "sources/pytorch-docs.yaml",
+        _edit("sources/pytorch-docs.yaml", "stable/index.html", "stable/index .html"),
+        "url: https://pytorch.org",
+        ("'url'", "not a well-formed web address", "Tip: copy the address from the browser's address bar"),
     ),
     Case(
         "non-utf8-bytes",
