@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.site.build import ENGINES, load_context, render_docs, write_config
+from generator.site.build import ENGINES, build_site, load_context, render_docs, write_config
 from tests.site.fixture_kb import write_fixture_kb
 from tests.site.site_facts import PageFacts, site_facts
 
@@ -92,3 +92,16 @@ def test_the_config_uses_relative_folders_and_no_hooks(two_sites: TwoSites) -> N
     for key in ("docs_dir", "site_dir"):
         assert not Path(config[key]).is_absolute(), config[key]
     assert not Path(config["theme"]["custom_dir"]).is_absolute()
+
+
+def test_build_site_with_the_zensical_engine(tmp_path: Path, capsys) -> None:
+    data_dir = write_fixture_kb(tmp_path)
+    assert build_site(data_dir, tmp_path / "data" / "results", tmp_path / "site", engine="zensical") == 0
+    assert (tmp_path / "site" / "search.json").is_file()  # Zensical's index, not the MkDocs plugin's
+    assert (tmp_path / "site" / "topics" / "ease-of-use" / "index.html").is_file()
+
+
+def test_an_unknown_engine_is_refused_with_the_choices(tmp_path: Path, capsys) -> None:
+    assert build_site(tmp_path / "data", tmp_path / "results", tmp_path / "site", engine="hugo") == 1
+    assert "unknown engine 'hugo' — use one of: mkdocs, zensical" in capsys.readouterr().err
+    assert not (tmp_path / "site").exists()
