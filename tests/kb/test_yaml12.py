@@ -33,6 +33,9 @@ SURPRISES = [
     ("topics/ease-of-use.yaml", "order: 1", "order: 0o17", True),
     ("topics/ease-of-use.yaml", "order: 1", "order: 1:30", False),
     ("claims/pytorch-is-pythonic.yaml", "section: Ease of Use", "section: 0o17", False),
+    # the evidence rule is in the schema too, so the editor flags an unsourced verdict as the validator does
+    ("claims/pytorch-is-pythonic.yaml", "measured_by: [image-classification]\nsources:\n  - pytorch-docs\n", "", False),
+    ("claims/pytorch-is-pythonic.yaml", "sources:\n  - pytorch-docs\n", "", True),  # measured, that is evidence
 ]
 
 
@@ -48,7 +51,7 @@ def _check_jsonschema_accepts(schema: Path, file: Path) -> bool:
 
 
 @pytest.mark.parametrize(
-    ("file", "old", "new", "accepted"), SURPRISES, ids=[new for _, _, new, _ in SURPRISES]
+    ("file", "old", "new", "accepted"), SURPRISES, ids=[new or f"without {old.split(':')[0]}" for _, old, new, _ in SURPRISES]
 )
 def test_editor_and_validator_agree(kb_dir: Path, tmp_path: Path, file: str, old: str, new: str,
                                     accepted: bool) -> None:
