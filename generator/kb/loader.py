@@ -162,7 +162,9 @@ def _unknown_collection(folder: os.DirEntry, where: str, allowed: str) -> list[P
     close = difflib.get_close_matches(folder.name, list(COLLECTIONS), n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     message = f"unknown collection folder '{folder.name}' — Tip: {hint}use one of: {allowed}"
-    files = sorted(item.name for item in os.scandir(folder.path) if item.is_file() and item.name not in _IGNORED_NAMES)
+    files = sorted(
+        item.name for item in os.scandir(folder.path) if item.is_file() and item.name not in _IGNORED_NAMES
+    )
     if not files:
         return [Problem(where, None, message)]
     return [Problem(f"{where}/{name}", 1, message) for name in files]
@@ -172,7 +174,9 @@ def _load_entry(collection: str, file: Path, path: str, problems: list[Problem])
     entry = Entry(collection, path, file)
     try:
         raw = file.read_bytes()
-        problems.extend(Problem(entry.path, problem.line, problem.message) for problem in yamlsource.byte_problems(raw))
+        problems.extend(
+            Problem(entry.path, problem.line, problem.message) for problem in yamlsource.byte_problems(raw)
+        )
         entry.text = yamlsource.decode(raw)
         node = yamlsource.compose(entry.text)
     except yamlsource.YamlError as exc:

@@ -76,7 +76,8 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
         return f"'{field}' must be {ctx.get('expected')} — Tip: use that exact value"
     if kind in _TYPE_NAMES:
         return (
-            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)} — Tip: {_type_tip(kind, value, str(loc[-1]) if loc else field)}"
+            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)}"
+            f" — Tip: {_type_tip(kind, value, str(loc[-1]) if loc else field)}"
         )
     if kind == "string_too_short":
         if isinstance(value, str) and value.strip():
@@ -155,7 +156,8 @@ def _type_tip(kind: str, value: object, name: str) -> str:
     if kind == "string_type" and value is None:
         return "write the text after the colon (an empty value means null)"
     if kind == "string_type" and isinstance(value, (bool, int, float)):
-        return f'put the value in quotes to make it text: {name}: "{str(value).lower() if isinstance(value, bool) else value}"'
+        as_typed = str(value).lower() if isinstance(value, bool) else value
+        return f'put the value in quotes to make it text: {name}: "{as_typed}"'
     if kind == "string_type" and isinstance(value, dict):
         return f"write the text on the same line, after '{name}: ' (lines indented under a key make a mapping)"
     if kind == "string_type" and isinstance(value, list):

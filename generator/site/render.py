@@ -29,10 +29,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 HANDWRITTEN_DIR = REPO_ROOT / "docs"
 # Material's own edit icon: the button is written into each page, so it looks the same under MkDocs and Zensical.
-_MATERIAL = importlib.util.find_spec("material")
-EDIT_ICON = (
-    Path(_MATERIAL.origin).parent / "templates" / ".icons" / "material" / "file-edit-outline.svg"  # type: ignore[arg-type, union-attr]
-).read_text(encoding="utf-8").strip()
+_MATERIAL_DIR = Path(importlib.util.find_spec("material").origin).parent  # type: ignore[arg-type, union-attr]
+EDIT_ICON = (_MATERIAL_DIR / "templates/.icons/material/file-edit-outline.svg").read_text(encoding="utf-8").strip()
 
 # Menu tabs, in order. A section no writer uses is simply absent; a section not listed here goes before "Sources".
 SECTION_ORDER = ["Home", "Compare", "Choose", "Benchmarks", "Sources", "About"]
