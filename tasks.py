@@ -1,7 +1,8 @@
 """Maintainer tasks. Thin wrappers around ``generator.cli``: all logic lives in the package, where it is tested.
 
     invoke validate        check data/ and data/results/ (exit 1 on any error)
-    invoke build           validate → render → mkdocs build --strict → swap into site/ (only if all succeeded)
+    invoke build           validate → render → mkdocs build --strict → swap into site/ (only if all succeeded);
+                           --engine zensical builds the same pages with Zensical
     invoke serve           preview with live reload
     invoke bench           run the reference benchmarks (needs the [bench] extra)
     invoke test            run the test suite (installs the headless browser it needs)
@@ -10,6 +11,9 @@
     invoke audit           Lighthouse + axe scores of the built site
 """
 
+import argparse
+import inspect
+import shlex
 import sys
 
 from invoke import task
@@ -24,10 +28,10 @@ def validate(c, data="data", results="data/results"):
     c.run(f"{PY} validate --data {data} --results {results}", pty=False)
 
 
-@task
-def build(c, data="data", results="data/results", site="site"):
+@task(help={"engine": "mkdocs | zensical: the static-site engine; both build the same pages (default: mkdocs)"})
+def build(c, data="data", results="data/results", site="site", engine="mkdocs"):
     """Build the site into site/ (replaced only when everything succeeded)."""
-    c.run(f"{PY} build --data {data} --results {results} --site {site}")
+    c.run(f"{PY} build --data {data} --results {results} --site {site} --engine {engine}")
 
 
 @task
@@ -36,26 +40,53 @@ def serve(c, port=8000):
     c.run(f"{PY} serve --port {port}", pty=True)
 
 
-@task(
-    help={
-        "suite": "smoke | standard | full | accuracy",
-        "device": "auto | cpu | cuda",
-        "framework": "tensorflow and/or pytorch, comma-separated",
-        "task": "task ids, comma-separated",
-        "resume": "skip configurations that already have a result",
-        "reproduce": "path of a stored result whose exact configuration to run again",
-        "dry_run": "print the plan without running it",
-    }
-)
-def bench(c, suite="standard", device="auto", framework="", task="", resume=False, reproduce="", dry_run=False):
-    """Run the reference benchmarks, one subprocess per framework × configuration."""
-    args = [f"--suite {suite}", f"--device {device}"]
-    args += [f"--framework {framework}"] if framework else []
-    args += [f"--task {task}"] if task else []
-    args += ["--resume"] if resume else []
-    args += [f"--reproduce {reproduce}"] if reproduce else []
-    args += ["--dry-run"] if dry_run else []
-    c.run(f"{PY} bench {' '.join(args)}", pty=False)
+def _bench_task():
+    """``invoke bench``, made from the bench CLI's own parser: every option passes through, with its default.
+
+    One source of truth: an option added to :func:`generator.bench.cli.parser` appears here by itself, so the two
+    cannot drift apart.
+    """
+    from generator.bench.cli import parser
+
+    options = [action for action in parser()._actions if action.option_strings and action.dest != "help"]
+
+    def bench(c, **values):
+        args: list[str] = []
+        for action in options:
+            flag, value = action.option_strings[-1], values.get(action.dest)
+            if isinstance(action, argparse._StoreTrueAction):
+                args += [flag] if value else []
+            elif isinstance(action, argparse._AppendAction):
+                args += [part for item in value or [] for part in (flag, str(item))]
+            elif value not in (None, "", _shown_default(action)):
+                args += [flag, str(value)]
+        c.run(f"{PY} bench {shlex.join(args)}", pty=False)
+
+    parameters = [inspect.Parameter("c", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    helps = {}
+    for action in options:
+        is_flag = isinstance(action, argparse._StoreTrueAction)
+        is_list = isinstance(action, argparse._AppendAction)
+        default = False if is_flag else [] if is_list else _shown_default(action)
+        parameters.append(inspect.Parameter(action.dest, inspect.Parameter.KEYWORD_ONLY, default=default))
+        words = [" | ".join(map(str, action.choices))] if action.choices else []
+        words += [action.help] if action.help else []
+        words += ["repeatable"] if is_list and "repeatable" not in (action.help or "") else []
+        text = "; ".join(words)
+        if "default" not in text:
+            text += f" (default: {'off' if is_flag else _shown_default(action) or 'none'})"
+        helps[action.dest] = text.strip()
+    bench.__signature__ = inspect.Signature(parameters)
+    bench.__doc__ = "Run the reference benchmarks, one subprocess per framework × configuration (atlas bench)."
+    iterable = [action.dest for action in options if isinstance(action, argparse._AppendAction)]
+    return task(bench, help=helps, iterable=iterable, positional=[], auto_shortflags=False)
+
+
+def _shown_default(action: argparse.Action) -> str:
+    return "" if action.default is None or isinstance(action.default, bool) else str(action.default)
+
+
+bench = _bench_task()
 
 
 @task

@@ -36,7 +36,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from generator.site.build import build_site
 
-    return build_site(Path(args.data), Path(args.results), Path(args.site))
+    return build_site(Path(args.data), Path(args.results), Path(args.site), engine=args.engine)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -60,35 +60,28 @@ def _schema(_: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
-    """Scaffold an entry with every required field, so a contributor fills in values instead of guessing keys."""
-    from generator.kb.models import COLLECTIONS
+    """Scaffold an entry with every field to fill, so a contributor fills in values instead of guessing keys."""
+    import re
+
+    from generator.kb.checks import slug
+    from generator.kb.models import COLLECTIONS, ID_PATTERN
+    from generator.kb.scaffold import scaffold
 
     if args.collection not in COLLECTIONS:
         print(f"unknown collection {args.collection!r} — use one of: {', '.join(COLLECTIONS)}", file=sys.stderr)
         return 1
-    path = REPO_ROOT / "data" / args.collection / f"{args.id}.yaml"
-    if path.exists():
-        print(f"{path.relative_to(REPO_ROOT)} already exists — edit it instead", file=sys.stderr)
+    if not re.match(ID_PATTERN, args.id):
+        example = slug(args.id) or "torch-compile"
+        print(f"{args.id!r} is not a valid id — use lower-case letters and digits joined by '-', e.g. {example!r}",
+              file=sys.stderr)
         return 1
-    schema = COLLECTIONS[args.collection].model_json_schema()
-    today = dt.date.today().isoformat()
-    lines = [f"# yaml-language-server: $schema=../../schema/{args.collection}.schema.json"]
-    for name in schema.get("required", []):
-        prop = schema["properties"][name]
-        if name == "id":
-            value = args.id
-        elif prop.get("format") == "date":
-            value = today
-        elif prop.get("type") == "array":
-            value = "[]  # TODO"
-        elif prop.get("type") == "object":
-            value = "{}  # TODO: keyed by framework id"
-        else:
-            value = '""  # TODO: ' + prop.get("description", name)[:80]
-        lines.append(f"{name}: {value}")
+    path = Path(args.data) / args.collection / f"{args.id}.yaml"
+    if path.exists():
+        print(f"{path} already exists — edit it instead", file=sys.stderr)
+        return 1
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"wrote {path.relative_to(REPO_ROOT)} — fill in the TODOs, then run `invoke validate`")
+    path.write_text(scaffold(args.collection, args.id, dt.date.today()), encoding="utf-8")
+    print(f"wrote {path} — fill in the TODOs, then run `invoke validate`")
     return 0
 
 
@@ -143,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data", default="data")
     p.add_argument("--results", default="data/results")
     p.add_argument("--site", default="site")
+    p.add_argument("--engine", choices=["mkdocs", "zensical"], default="mkdocs",
+                   help="the static-site engine; both build the same pages into the same site")
     p = sub.add_parser("serve", help="preview with live reload")
     p.add_argument("--port", type=int, default=8000)
     sub.add_parser("bench", help="run benchmarks (options: atlas bench --help)", add_help=False)
@@ -150,6 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("new", help="scaffold a knowledge-base entry")
     p.add_argument("collection")
     p.add_argument("id")
+    p.add_argument("--data", default=str(REPO_ROOT / "data"))
     p = sub.add_parser("test", help="run the tests (extra arguments go to pytest)")
     p.add_argument("--no-browser", action="store_true")
     sub.add_parser("audit", help="Lighthouse and axe figures of the built site")

@@ -9,13 +9,14 @@ gave, and the cross-file checks (:mod:`generator.kb.checks`) run over whatever c
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, ScalarNode
 
 from generator.kb import yamlsource
 from generator.kb.messages import describe
@@ -127,14 +128,12 @@ def _data_files(data_dir: Path, root: Path, problems: list[Problem]) -> list[tup
         if not child.is_dir():
             problems.append(
                 Problem(
-                    where, None, f"stray file in data/ — Tip: entries go in a collection folder: {allowed}"
+                    where, 1, f"stray file in data/ — Tip: entries go in a collection folder: {allowed}"
                 )
             )
             continue
         if child.name not in COLLECTIONS:
-            problems.append(
-                Problem(where, None, f"unknown collection folder '{child.name}' — Tip: use one of: {allowed}")
-            )
+            problems.extend(_unknown_collection(child, where, allowed))
             continue
         for file in sorted(os.scandir(child.path), key=lambda item: item.name):
             if file.name in _IGNORED_NAMES:
@@ -144,7 +143,7 @@ def _data_files(data_dir: Path, root: Path, problems: list[Problem]) -> list[tup
             if is_file and file.name.endswith(".yaml"):
                 found.append((child.name, Path(file.path), path))
             elif is_file and file.name.endswith(".yml"):
-                problems.append(Problem(path, None, "wrong extension — Tip: rename it to .yaml"))
+                problems.append(Problem(path, 1, f"wrong extension — Tip: rename it to {file.name[:-4]}.yaml"))
             else:
                 kind = "file" if is_file else "folder"
                 problems.append(
@@ -158,10 +157,27 @@ def _data_files(data_dir: Path, root: Path, problems: list[Problem]) -> list[tup
     return found
 
 
+def _unknown_collection(folder: os.DirEntry, where: str, allowed: str) -> list[Problem]:
+    """One problem per file in a folder that is no collection (on line 1, so editors and CI show it on the file)."""
+    close = difflib.get_close_matches(folder.name, list(COLLECTIONS), n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    message = f"unknown collection folder '{folder.name}' — Tip: {hint}use one of: {allowed}"
+    files = sorted(
+        item.name for item in os.scandir(folder.path) if item.is_file() and item.name not in _IGNORED_NAMES
+    )
+    if not files:
+        return [Problem(where, None, message)]
+    return [Problem(f"{where}/{name}", 1, message) for name in files]
+
+
 def _load_entry(collection: str, file: Path, path: str, problems: list[Problem]) -> Entry:
     entry = Entry(collection, path, file)
     try:
-        entry.text = yamlsource.decode(file.read_bytes())
+        raw = file.read_bytes()
+        problems.extend(
+            Problem(entry.path, problem.line, problem.message) for problem in yamlsource.byte_problems(raw)
+        )
+        entry.text = yamlsource.decode(raw)
         node = yamlsource.compose(entry.text)
     except yamlsource.YamlError as exc:
         problems.append(Problem(entry.path, exc.problem.line, exc.problem.message))
@@ -172,7 +188,7 @@ def _load_entry(collection: str, file: Path, path: str, problems: list[Problem])
         )
         return entry
 
-    if node is None:
+    if node is None or (node.tag == "tag:yaml.org,2002:null" and isinstance(node, ScalarNode) and not node.value):
         problems.append(
             Problem(
                 entry.path,
@@ -206,8 +222,11 @@ def _load_entry(collection: str, file: Path, path: str, problems: list[Problem])
         if not yaml_problems:
             del entry.__dict__["_root"]  # a clean file: free its nodes; a later check parses again if it must
     except ValidationError as exc:
+        refused = [problem.loc for problem in yaml_problems if problem.loc is not None]
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
+            if any(loc[: len(place)] == place for place in refused):
+                continue  # the placeholder of a value already reported above, not a second mistake
             if error["type"] == "missing":
                 line = entry.line(loc[:-1], key=True)
             else:

@@ -8,6 +8,7 @@ with the field and a pointer to the schema.
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from enum import Enum
@@ -75,23 +76,29 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
         return f"'{field}' must be {ctx.get('expected')} — Tip: use that exact value"
     if kind in _TYPE_NAMES:
         return (
-            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)} — Tip: {_type_tip(kind, value)}"
+            f"'{field}' must be {_TYPE_NAMES[kind]}, not {_yaml_kind(value)}"
+            f" — Tip: {_type_tip(kind, value, str(loc[-1]) if loc else field)}"
         )
     if kind == "string_too_short":
         if isinstance(value, str) and value.strip():
             return f"'{field}' is too short: {value!r} — Tip: use at least {ctx.get('min_length')} characters"
-        return f"'{field}' is empty — Tip: write the text, or remove the field if it is optional"
+        if _is_required(model, loc):
+            return f"'{field}' is empty — Tip: write the text; the field is required (see {schema})"
+        return f"'{field}' is empty — Tip: write the text, or remove the field (it is optional)"
     if kind == "string_too_long":
+        limit = ctx.get("max_length")
+        roomier = _roomier_fields(model, loc, limit)
+        where = (
+            f"; longer prose belongs in {' or '.join(repr(name) for name in roomier)}"
+            if roomier
+            else "; link the details through a source instead of copying them"
+        )
         return (
-            f"'{field}' is too long ({len(str(value))} characters, at most {ctx.get('max_length')})"
-            " — Tip: shorten it; longer prose belongs in a 'summary' or 'note' field"
+            f"'{field}' is too long ({len(str(value))} characters, at most {limit}) — Tip: shorten it{where}"
         )
     if kind == "string_pattern_mismatch":
         if ctx.get("pattern", "").startswith("^[a-z0-9]"):
-            return (
-                f"'{field}' has {value!r}, which is not a valid id — Tip: use lower-case letters and digits"
-                " joined by '-', e.g. 'torch-compile'"
-            )
+            return f"'{field}' has {value!r}, which is not a valid id — Tip: {_id_tip(str(value))}"
         return f"'{field}' has {value!r}, which does not match {ctx.get('pattern')} — Tip: see {schema}"
     if kind == "too_short":
         return f"'{field}' needs at least {ctx.get('min_length')} item(s) — Tip: add them (see {schema})"
@@ -109,9 +116,19 @@ def describe(error: dict[str, Any], model: type[BaseModel], collection: str) -> 
     return f"'{field}': {error['msg']} — Tip: see {schema}"
 
 
+def _id_tip(value: str) -> str:
+    if re.search(r"\s-\s", value):
+        return "two list items ran together: put each '- ' item on its own line, indented like the first"
+    valid = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")
+    example = f"'{valid}'" if valid and valid != value else "'torch-compile'"
+    return f"use lower-case letters and digits joined by '-', e.g. {example}"
+
+
 def _value_tip(reason: str) -> str:
     if "future" in reason:
         return " — Tip: dates record when something happened or was checked, so they cannot be ahead of today"
+    if "well-formed" in reason:
+        return " — Tip: copy the address from the browser's address bar (spaces are written %20)"
     if "URL" in reason:
         return " — Tip: link the web page itself, starting with https://"
     if "date" in reason:
@@ -135,17 +152,26 @@ def _yaml_kind(value: object) -> str:
     return type(value).__name__
 
 
-def _type_tip(kind: str, value: object) -> str:
+def _type_tip(kind: str, value: object, name: str) -> str:
     if kind == "string_type" and value is None:
         return "write the text after the colon (an empty value means null)"
     if kind == "string_type" and isinstance(value, (bool, int, float)):
-        return 'put the value in quotes to make it text, e.g. "1.0" or "yes"'
+        as_typed = str(value).lower() if isinstance(value, bool) else value
+        return f'put the value in quotes to make it text: {name}: "{as_typed}"'
+    if kind == "string_type" and isinstance(value, dict):
+        return f"write the text on the same line, after '{name}: ' (lines indented under a key make a mapping)"
+    if kind == "string_type" and isinstance(value, list):
+        return f"write the text after '{name}: ' without '- ' (a '- ' line makes a list)"
     if kind in {"bool_type", "bool_parsing"}:
         return "write true or false without quotes"
     if kind in {"int_type", "int_parsing"}:
         return "write the number without quotes or decimals"
+    if kind == "list_type" and isinstance(value, str) and value.startswith("-") and not value.startswith("- "):
+        return f"put a space after the '-': - {value[1:]}"
     if kind == "list_type":
         return "write each item on its own line starting with '- ', or as [a, b]"
+    if isinstance(value, list):
+        return "remove the '- ' in front of the 'name: value' lines under this key (a mapping has no dashes)"
     return "indent the fields under this key by two spaces, one 'name: value' per line"
 
 
@@ -200,6 +226,33 @@ def _field_description(model: type[BaseModel], loc: Loc) -> str:
         if info is not None and info.description:
             return info.description.rstrip(".")
     return ""
+
+
+def _parent_model(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    parent = _annotation_at(model, loc[:-1]) if loc else None
+    return parent if isinstance(parent, type) and issubclass(parent, BaseModel) else None
+
+
+def _is_required(model: type[BaseModel], loc: Loc) -> bool:
+    """Whether the field is required (a list item, e.g. ``sources[0]``, counts as required: it cannot be empty)."""
+    parent = _parent_model(model, loc)
+    if parent is None:
+        return True
+    info = parent.model_fields.get(str(loc[-1]))
+    return info is None or info.is_required()
+
+
+def _roomier_fields(model: type[BaseModel], loc: Loc, limit: object) -> list[str]:
+    """Text fields beside this one that take more characters than ``limit``: where longer prose can go."""
+    parent = _parent_model(model, loc)
+    if parent is None or not isinstance(limit, int):
+        return []
+    properties = parent.model_json_schema().get("properties", {})
+    return [
+        name
+        for name, prop in properties.items()
+        if name != loc[-1] and prop.get("type") == "string" and prop.get("maxLength", 0) > limit
+    ]
 
 
 def _enum_values(model: type[BaseModel], loc: Loc) -> list[str]:

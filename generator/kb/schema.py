@@ -23,11 +23,26 @@ from generator.kb.models import COLLECTIONS, SCHEMA_VERSION, KnowledgeBase
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
 
 
+# Cross-field rules of the checks that an editor can also apply as you type (checks/claim_support.py).
+EVIDENCE_RULE = {
+    "if": {"properties": {"status": {"not": {"const": "unverified"}}}, "required": ["status"]},
+    "then": {
+        "anyOf": [
+            {"properties": {"sources": {"minItems": 1}}, "required": ["sources"]},
+            {"properties": {"measured_by": {"minItems": 1}}, "required": ["measured_by"]},
+        ],
+        "description": "A status other than 'unverified' needs evidence: at least one source or measurement.",
+    },
+}
+
+
 def collection_schema(collection: str) -> dict[str, Any]:
     """The schema of one file in ``data/<collection>/``."""
     model = COLLECTIONS[collection]
     schema = _draft07(model, mode="validation")
     schema["title"] = f"Framework Atlas: one entry of data/{collection}/"
+    if collection == "claims":
+        schema.update(EVIDENCE_RULE)
     return schema
 
 

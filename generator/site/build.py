@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -36,6 +37,7 @@ from generator.site.render import (
     mkdocs_config,
     navigation,
     repo_links,
+    with_edit_button,
     write_docs,
 )
 
@@ -114,15 +116,14 @@ def render_docs(ctx: SiteContext, docs_dir: Path) -> list[Page]:
     pages, assets = handwritten_pages(HANDWRITTEN_DIR, ctx.edit_base)
     items: list[Page | Asset] = [*pages, *assets]
     for module in writer_modules():
-        items.extend(module.pages(ctx))
+        items.extend(with_edit_button(item) if isinstance(item, Page) else item for item in module.pages(ctx))
     return write_docs(items, docs_dir)
 
 
 def write_config(ctx: SiteContext, staging: Path, pages: list[Page], *, strict: bool, site_dir: Path,
                  preview: bool = False) -> Path:
-    handwritten = [page.path for page in pages if (HANDWRITTEN_DIR / page.path).is_file()]
     config = mkdocs_config(staging / "docs", site_dir, navigation(pages), ctx.built_at, strict=strict,
-                           handwritten=handwritten)
+                           config_dir=staging)
     if preview:  # served from the root of 127.0.0.1, not under the published site's path
         config.pop("site_url", None)
     path = staging / "mkdocs.yml"
@@ -135,9 +136,14 @@ def write_config(ctx: SiteContext, staging: Path, pages: list[Page], *, strict: 
 # -- the build -----------------------------------------------------------------------------------------------------
 
 
-def build_site(data_dir: Path, results_dir: Path, site_dir: Path, *, strict: bool = True) -> int:
-    """Validate, render, run MkDocs, and replace ``site_dir`` only if everything succeeded. Returns 0 or 1."""
+def build_site(data_dir: Path, results_dir: Path, site_dir: Path, *, strict: bool = True,
+               engine: str = "mkdocs") -> int:
+    """Validate, render, run the engine (MkDocs or Zensical), and replace ``site_dir`` only if everything
+    succeeded. Returns 0 or 1."""
     started = time.perf_counter()
+    if engine not in ENGINES:
+        print(f"build: unknown engine {engine!r} — use one of: {', '.join(ENGINES)}", file=sys.stderr)
+        return 1
     data_dir, results_dir, site_dir = Path(data_dir), Path(results_dir), Path(site_dir).absolute()
     ctx = load_context(data_dir, results_dir)
     if ctx is None:
@@ -149,7 +155,7 @@ def build_site(data_dir: Path, results_dir: Path, site_dir: Path, *, strict: boo
         staging.mkdir(parents=True)
         pages = render_docs(ctx, staging / "docs")
         config_file = write_config(ctx, staging, pages, strict=strict, site_dir=staging / "site")
-        run_mkdocs(config_file)
+        ENGINES[engine](config_file)
         _check_output(staging / "site")
         replace_directory(staging / "site", site_dir, trash=staging / "old-site")
     except (BuildError, RenderError) as exc:
@@ -194,6 +200,21 @@ def run_mkdocs(config_file: Path) -> None:
                 config.plugins.on_shutdown()
         except MkDocsException as exc:
             raise BuildError(f"mkdocs build --strict failed: {exc}") from None
+
+
+def run_zensical(config_file: Path) -> None:
+    """Zensical reads the same mkdocs.yml; it runs as its own process (its core is Rust and prints its own log)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", config_file.name],
+        cwd=config_file.parent, capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        shown = " ".join((done.stderr or done.stdout).split()[-60:])
+        raise BuildError(f"zensical build --strict failed: {shown}")
+
+
+# The engines that build the same rendered pages into the same site (tests/site/test_engines.py compares them).
+ENGINES = {"mkdocs": run_mkdocs, "zensical": run_zensical}
 
 
 def _check_output(site: Path) -> None:

@@ -3,8 +3,9 @@
 Contributors' YAML is untrusted input. The knowledge-base pages are rendered straight to HTML by Jinja with
 autoescaping on: every value is HTML-escaped unless it is :class:`~markupsafe.Markup` built by the small helpers
 here, so ``<script>``, event attributes, ``javascript:`` links and raw HTML all come out as visible text. The HTML
-never goes through Markdown (see :mod:`generator.site.mkdocs_hooks`), so Markdown syntax in contributors' text
-(``[x](javascript:...)``, ``{: onclick=...}``) is never interpreted either. Contributor text is never rendered as
+reaches Markdown only inside raw ``<div class="atlas-block">`` blocks, which Markdown passes through untouched
+(see :mod:`generator.site.pagekit`), so Markdown syntax in contributors' text (``[x](javascript:...)``,
+``{: onclick=...}``) is never interpreted either; headings, the one part Markdown reads, go through :func:`inert`. Contributor text is never rendered as
 a template, so ``{{ }}`` and ``{% %}`` in it are plain characters.
 
 Writers that do emit Markdown containing contributor text (benchmark and fact-check pages) use :func:`inert`: HTML
@@ -142,9 +143,15 @@ def _finalize(value: object) -> object:
     return "" if value is None else value
 
 
+def heading_text(value: object) -> Markup:
+    """A heading's text as inert Markdown: headings are the one part of an HTML page that Markdown reads (so every
+    engine builds the table of contents from them); an already escaped label is unescaped first, not doubled."""
+    return inert(value.unescape() if isinstance(value, Markup) else value)
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,  # every value is HTML-escaped unless it is Markup built by the helpers above
         finalize=_finalize,
@@ -152,6 +159,8 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["heading_text"] = heading_text
+    return env
 
 
 def render(template: str, **values: object) -> str:

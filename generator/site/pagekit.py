@@ -1,8 +1,10 @@
 """What every knowledge-base page has: its sources, its last-reviewed date and its "edit this data" links.
 
-Pages are rendered to HTML by the Jinja templates in generator/templates (autoescaped) and handed to MkDocs inside
-a ``.md`` file whose front matter says ``atlas_html: true``: the hook in :mod:`generator.site.mkdocs_hooks` then
-skips Markdown for it (Markdown would cost most of a large build and could reinterpret nothing useful).
+Pages are rendered to HTML by the Jinja templates in generator/templates (autoescaped) and handed to the site engine
+(MkDocs or Zensical) inside a ``.md`` file: the HTML sits in raw ``<div class="atlas-block">`` blocks, which
+Markdown passes through untouched, and the headings between them are Markdown headings (inert text, an attr_list
+id), so each engine builds the table of contents, the permalinks and the search sections itself, with no plugin or
+hook of ours. The page is complete as written: the same file builds the same page under either engine.
 
 A page writer makes one :class:`PageKit` per page and tells it which entries it shows (:meth:`PageKit.shows`) and
 which sources it cites (:meth:`PageKit.cite`); the kit numbers the citations in order of first use, remembers the
@@ -14,20 +16,28 @@ Conventions other writers and the browser tests rely on:
 - per-page source anchors are ``#source-<source id>``, on the sources page too;
 - a claim shown on a page has the anchor ``#claim-<claim id>`` (once per page);
 - the page's front matter has ``title``, ``description``, ``last_reviewed`` and ``edit_url`` (the file the
-  theme's edit button opens, or null for a page built from many files).
+  page's edit button opens, or null for a page built from many files; :mod:`generator.site.render` writes the
+  button into the page).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
 from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, Source
+from generator.site import raw_blocks
 from generator.site.context import Page, SiteContext, front_matter
 from generator.site.markup import external_link, relative_url, render, safe_id, safe_url, text
+
+# The HTML of a page reaches Markdown as raw blocks (which Markdown passes through untouched) between Markdown
+# headings (which every engine turns into the table of contents): the heading macro closes and reopens the block.
+BLOCK_OPEN, BLOCK_CLOSE = raw_blocks.BLOCK_START, raw_blocks.BLOCK_END
+_EMPTY_BLOCK = re.compile(re.escape(BLOCK_OPEN) + r"\s*" + re.escape(BLOCK_CLOSE))
 
 SOURCES_PAGE = "sources.md"
 CONTRIBUTING_PAGE = "contributing/index.md"
@@ -225,7 +235,8 @@ class PageKit:
             "atlas_html": True,
         }
         footer = self.footer()  # before the front matter is dumped: the footer may cite nothing new, but be safe
-        markdown = f"{front_matter(front)}\n{body.rstrip()}\n\n{footer}"
+        html = _EMPTY_BLOCK.sub("", f"{BLOCK_OPEN}\n{body.rstrip()}\n\n{footer}\n{BLOCK_CLOSE}")
+        markdown = f"{front_matter(front)}\n{html.strip()}\n"
         return Page(path=self.path, title=title, markdown=markdown, nav_section=section, nav_order=order)
 
 

@@ -5,7 +5,10 @@ Kept apart from :mod:`generator.site.build` so the preview server re-renders wit
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import importlib.util
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -14,12 +17,20 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
+try:  # libyaml: the front matter of a few hundred pages is read back here
+    from yaml import CSafeLoader as _FrontMatterLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _FrontMatterLoader  # type: ignore[assignment]
+
 from generator.site.context import Asset, Page
+from generator.site.raw_blocks import BLOCK_END, BLOCK_START
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 MKDOCS_YML = REPO_ROOT / "mkdocs.yml"
 HANDWRITTEN_DIR = REPO_ROOT / "docs"
-HOOKS = Path(__file__).resolve().parent / "mkdocs_hooks.py"
+# Material's own edit icon: the button is written into each page, so it looks the same under MkDocs and Zensical.
+_MATERIAL_DIR = Path(importlib.util.find_spec("material").origin).parent  # type: ignore[arg-type, union-attr]
+EDIT_ICON = (_MATERIAL_DIR / "templates/.icons/material/file-edit-outline.svg").read_text(encoding="utf-8").strip()
 
 # Menu tabs, in order. A section no writer uses is simply absent; a section not listed here goes before "Sources".
 SECTION_ORDER = ["Home", "Compare", "Choose", "Benchmarks", "Sources", "About"]
@@ -51,14 +62,40 @@ def handwritten_pages(docs_dir: Path, edit_base: str) -> tuple[list[Page], list[
         assert isinstance(meta, dict)
         reviewed = meta["last_reviewed"]
         reviewed = reviewed if isinstance(reviewed, dt.date) else dt.date.fromisoformat(str(reviewed))
+        edit_url = edit_base + "docs/" + rel
         footer = (
             '\n\n<div class="atlas-pagefacts" markdown>\n\n'
             f'**Last reviewed:** <time datetime="{reviewed.isoformat()}">{reviewed.day} {reviewed:%B %Y}</time>\n\n'
-            f'<a href="{escape(edit_base + "docs/" + rel)}">Edit this page</a>\n\n</div>\n'
+            f'<a href="{escape(edit_url)}">Edit this page</a>\n\n</div>\n'
         )
-        pages.append(Page(rel, str(meta["title"]), text.rstrip() + footer, str(meta["nav_section"]),
-                          int(meta.get("nav_order", 0))))
+        assert match is not None
+        body = text[match.end():].rstrip()
+        markdown = f"{match.group(0)}\n{edit_button(edit_url)}\n\n{body.lstrip()}{footer}"
+        pages.append(Page(rel, str(meta["title"]), markdown, str(meta["nav_section"]), int(meta.get("nav_order", 0))))
     return pages, assets
+
+
+def edit_button(url: str) -> str:
+    """The theme's "Edit this page" button, as Material draws it, in a raw block Markdown leaves alone.
+
+    Written into the page rather than left to the theme: the theme can only point at ``docs/<page>.md``, which does
+    not exist for a generated page, and no engine lets a page name its own edit URL without a plugin.
+    """
+    return (
+        f'{BLOCK_START}<a href="{escape(url)}" title="Edit this page" class="md-content__button md-icon"'
+        f' rel="edit">{EDIT_ICON}</a>{BLOCK_END}'
+    )
+
+
+def with_edit_button(page: Page) -> Page:
+    """A writer's page with the edit button for the ``edit_url`` of its front matter (none when that is null)."""
+    match = _FRONT_MATTER.match(page.markdown)
+    meta = yaml.load(match.group(1), Loader=_FrontMatterLoader) if match else None
+    url = meta.get("edit_url") if isinstance(meta, dict) else None
+    if not url or match is None:
+        return page
+    markdown = f"{match.group(0)}\n{edit_button(str(url))}\n{page.markdown[match.end():]}"
+    return dataclasses.replace(page, markdown=markdown)
 
 
 def write_docs(items: Iterable[Page | Asset], docs_dir: Path) -> list[Page]:
@@ -112,20 +149,27 @@ def navigation(pages: list[Page]) -> list[Any]:
 
 
 def mkdocs_config(docs_dir: Path, site_dir: Path, nav: list[Any], built_at: dt.datetime, *, strict: bool,
-                  handwritten: list[str]) -> dict[str, Any]:
-    """The repository's mkdocs.yml with this build's folders, menu and build time filled in."""
+                  config_dir: Path) -> dict[str, Any]:
+    """The repository's mkdocs.yml with this build's folders, menu and build time filled in.
+
+    Folders are relative to ``config_dir`` (where the file is written), as both engines read them: Zensical
+    panics on an absolute ``docs_dir``. There are no hooks: the pages carry their table of contents, edit button
+    and search sections themselves.
+    """
     config = yaml.safe_load(MKDOCS_YML.read_text(encoding="utf-8"))
-    config["docs_dir"] = str(docs_dir.resolve())
-    config["site_dir"] = str(site_dir.resolve())
+    config["docs_dir"] = _relative(docs_dir, config_dir)
+    config["site_dir"] = _relative(site_dir, config_dir)
     config["nav"] = nav
     config["strict"] = strict
-    config["theme"]["custom_dir"] = str((REPO_ROOT / config["theme"]["custom_dir"]).resolve())
-    config["hooks"] = [str(HOOKS)]
+    config["theme"]["custom_dir"] = _relative(REPO_ROOT / config["theme"]["custom_dir"], config_dir)
     extra = config.setdefault("extra", {})
     extra["built_at"] = built_at.isoformat(timespec="seconds")
     extra["built_on"] = f"{built_at.day} {built_at:%B %Y}"
-    extra["atlas_handwritten"] = sorted(handwritten)
     return config
+
+
+def _relative(path: Path, start: Path) -> str:
+    return Path(os.path.relpath(path.resolve(), start.resolve())).as_posix()
 
 
 def repo_links() -> tuple[str, str]:

@@ -202,7 +202,7 @@ def test_supported_claim_backed_only_by_an_article_is_a_warning(kb_dir: Path) ->
 def test_supported_pro_without_sources_is_a_warning(kb_dir: Path) -> None:
     edit(kb_dir, "pros-cons/pytorch.yaml", "    sources: [pytorch-docs]\n", "")
     [warning] = problems_of(kb_dir)
-    assert warning.severity is Severity.warning and "cites no source" in warning.message
+    assert warning.severity is Severity.warning and "cites no evidence" in warning.message
     assert warning.line == line_of(kb_dir, "pros-cons/pytorch.yaml", "status: supported")
 
 

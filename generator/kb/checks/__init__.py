@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 
 from generator.kb.loader import Entry
+from generator.kb.models import ID_PATTERN
 from generator.kb.yamlsource import Loc
 from generator.problems import Problem, Severity
 
@@ -30,8 +32,11 @@ class CheckContext:
         for entry in self.entries:
             # A file that could not be read still presumably holds the entry its name says: counting it keeps
             # one syntax error from turning into an "unknown id" error in every file that refers to it.
-            entry_id = entry.id if entry.id is not None else entry.file.stem
-            self._ids.setdefault(entry.collection, set()).add(entry_id)
+            # An invalid file is counted under its file name too (an invalid id inside it is reported already).
+            ids = self._ids.setdefault(entry.collection, set())
+            ids.add(entry.id if entry.id is not None else entry.file.stem)
+            if entry.model is None:
+                ids.add(entry.file.stem)
 
     def in_collection(self, collection: str, *, valid_only: bool = True) -> Iterator[Entry]:
         for entry in self.entries:
@@ -46,7 +51,8 @@ class CheckContext:
         return self._ids.get(collection, set())
 
     def suggest(self, collection: str, wrong: str) -> str:
-        close = difflib.get_close_matches(wrong, sorted(self.ids(collection)), n=1)
+        valid = sorted(known for known in self.ids(collection) if re.match(ID_PATTERN, known))
+        close = difflib.get_close_matches(wrong, valid, n=1)
         return f"did you mean '{close[0]}'? " if close else ""
 
     @staticmethod
@@ -54,6 +60,11 @@ class CheckContext:
         entry: Entry, loc: Loc, message: str, severity: Severity = Severity.error, *, key: bool = False
     ) -> Problem:
         return Problem(entry.path, entry.line(loc, key=key), message, severity)
+
+
+def slug(name: str) -> str:
+    """A valid id made from a name ('New-contrib claim' → 'new-contrib-claim'); empty when nothing is left."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80].rstrip("-")
 
 
 def _checks() -> list[ModuleType]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from generator.kb.checks import CheckContext
+from generator.kb.checks import CheckContext, slug
 from generator.kb.loader import Entry
 from generator.problems import Problem
 
@@ -28,6 +28,13 @@ def check(ctx: CheckContext) -> Iterator[Problem]:
                 entry,
                 ("id",),
                 f"duplicate id '{entry_id}' in {collection}: also used by {others}"
-                " — Tip: ids must be unique in a collection;"
-                " give one of them a new id (and rename its file to match)",
+                f" — Tip: ids must be unique in a collection; {_new_id_tip(ctx, entry)}",
             )
+
+
+def _new_id_tip(ctx: CheckContext, entry: Entry) -> str:
+    """Suggest the file's own name as the new id, made valid, when no entry uses it yet."""
+    candidate = slug(entry.file.stem)
+    if candidate and candidate != entry.id and candidate not in ctx.ids(entry.collection):
+        return f"give this entry the id '{candidate}' and name its file {candidate}.yaml"
+    return "give one of them a new id (lower-case words joined by '-') and name its file <new id>.yaml"

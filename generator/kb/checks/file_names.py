@@ -16,10 +16,17 @@ DESCRIPTION = "The file name must be '<id>.yaml'."
 def check(ctx: CheckContext) -> Iterator[Problem]:
     for entry in ctx.entries:
         # an id that is not a valid id at all is already reported by the schema
-        if entry.id is not None and entry.file.stem != entry.id and re.match(ID_PATTERN, entry.id):
-            yield ctx.problem(
-                entry,
-                ("id",),
-                f"id '{entry.id}' does not match the file name '{entry.file.name}'"
-                f" — Tip: rename the file to {entry.id}.yaml (or change the id to '{entry.file.stem}')",
-            )
+        if entry.id is None or entry.file.stem == entry.id or not re.match(ID_PATTERN, entry.id):
+            continue
+        if entry.file.with_name(f"{entry.id}.yaml").exists():
+            continue  # another file is named after this id: duplicate-ids says how to tell the two apart
+        # offer the file's name as the id only when it is a valid id nobody else uses
+        stem = entry.file.stem
+        usable = re.match(ID_PATTERN, stem) and stem not in ctx.ids(entry.collection)
+        alternative = f" (or change the id to '{stem}')" if usable else ""
+        yield ctx.problem(
+            entry,
+            ("id",),
+            f"id '{entry.id}' does not match the file name '{entry.file.name}'"
+            f" — Tip: rename the file to {entry.id}.yaml{alternative}",
+        )
