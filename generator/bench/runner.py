@@ -8,6 +8,8 @@
   ``--resume`` skips them next time: it skips a configuration only when a stored result has the same identity
   (configuration, framework and runtime versions, machine: ``generator.results.identity``), so a new framework
   version or another machine adds results beside the old ones.
+- A worker dies with its runner (``generator.bench.worker.die_with_runner``): a runner killed with SIGKILL leaves
+  no orphan loading the machine under the next measurement.
 - The device's peak is calibrated once per (framework, device, precision, threads) per suite, in its own
   subprocess, the first time a run needs it.
 """
@@ -32,6 +34,7 @@ from pydantic import ValidationError
 
 from generator.bench import environment, methodology, stats
 from generator.bench.plan import config_key
+from generator.bench.worker import RUNNER_PID_ENV
 from generator.results.identity import run_identity, runtime_versions, version_slug
 from generator.results.schema import (
     Calibration,
@@ -74,6 +77,7 @@ def worker_env(config: RunConfig) -> dict[str, str]:
                TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS=inter_op)
     env.update(PYTHONHASHSEED="0", PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(environment.REPO_ROOT), env.get("PYTHONPATH")]))
+    env[RUNNER_PID_ENV] = str(os.getpid())  # the worker checks it is still ours after arming its death signal
     if config.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU run must not touch a GPU, in either framework
     else:
