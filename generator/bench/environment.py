@@ -177,6 +177,11 @@ class Host:
             return f"cuda-{slug(self.gpu.name)}-{self.cpu.digest()}"
         return f"cpu-{slug(self.cpu_model)}-{self.cpu_cores_logical}c-{self.cpu.digest()}"
 
+    def cpu_identity_fields(self) -> dict[str, str | int | None]:
+        """The CPU identity as the result schema's Environment fields, for every kind of result."""
+        return {"cpu_vendor": self.cpu.vendor, "cpu_family": self.cpu.family, "cpu_model_number": self.cpu.model,
+                "cpu_stepping": self.cpu.stepping, "cpu_flags_digest": self.cpu.flags_digest}
+
     def busy_at_start(self) -> bool:
         return self.load_at_start[0] > methodology.QUIET_LOAD_PER_CORE * self.cpu_cores_logical
 

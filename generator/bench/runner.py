@@ -289,8 +289,7 @@ class SuiteRunner:
         return Environment(
             hostname_hash=host.hostname_hash, machine_label=host.machine_label(config.device), os=host.os,
             python=host.python, cpu_model=host.cpu_model, cpu_cores_logical=host.cpu_cores_logical,
-            cpu_cores_physical=host.cpu_cores_physical, cpu_vendor=host.cpu.vendor, cpu_family=host.cpu.family,
-            cpu_model_number=host.cpu.model, cpu_stepping=host.cpu.stepping, cpu_flags_digest=host.cpu.flags_digest, memory_gb=host.memory_gb,
+            cpu_cores_physical=host.cpu_cores_physical, **host.cpu_identity_fields(), memory_gb=host.memory_gb,
             gpu_model=gpu.name if gpu else None, gpu_driver=gpu.driver if gpu else None,
             cuda_version=framework.get("cuda_version"), cudnn_version=framework.get("cudnn_version"),
             framework_version=framework.get("framework_version") or installed_version(config.framework),

@@ -108,3 +108,11 @@ def test_the_recorded_results_keep_their_identity_and_are_not_taken_for_this_hos
     monkeypatch.setattr(runner, "installed_version", lambda framework: recorded[0].environment.framework_version)
     this_host = dataclasses.replace(host(), python=recorded[0].environment.python)
     assert SuiteRunner(folder, this_host).planned_identity(recorded[0].config) not in identities
+
+
+def test_accuracy_results_record_the_cpu_identity_too():
+    from generator.bench.accuracy.runner import environment as accuracy_environment
+
+    env = accuracy_environment(host(), None, (0.0,) * 3, (0.0,) * 3, busy=False)
+    assert (env.cpu_family, env.cpu_model_number, env.cpu_flags_digest) == (26, 2, host().cpu.flags_digest)
+    assert env.machine_label == host().machine_label("cpu")
