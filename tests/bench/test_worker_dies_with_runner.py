@@ -58,7 +58,6 @@ def wait_until(condition, timeout_s: float) -> bool:
     return condition()
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
 def test_a_sigkilled_runner_takes_its_worker_with_it(tmp_path):
     args = [sys.executable, "-m", "generator.cli", "bench", "--suite", "standard", "--task", "image-classification",
             "--framework", "pytorch", "--mode", "eager", "--precision", "fp32",
