@@ -18,18 +18,17 @@ TOOLS_DIR = REPO_ROOT / "tools"  # package.json for the npm tools of the browser
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from generator.kb.validate import main as validate_kb
+    from generator.kb.validate import check as check_kb
+    from generator.problems import publish_to_github
     from generator.results.load import validate_results
 
-    kb_status = validate_kb(["--data", args.data])
+    kb_problems, _, kb_status = check_kb(Path(args.data), Path(args.results))
     result_problems = validate_results(Path(args.results))
-    github = os.environ.get("GITHUB_ACTIONS") == "true"
     for problem in sorted(result_problems):
         print(problem.format())
-        if github:
-            print(problem.github_annotation())
     errors = [p for p in result_problems if p.severity == "error"]
     print(f"results: {len(errors)} error(s) in {args.results}" if errors else f"results: {args.results} OK")
+    publish_to_github([*kb_problems, *result_problems], sys.stdout)  # once for the whole step
     return 1 if kb_status or errors else 0
 
 

@@ -44,6 +44,43 @@ def cpu_flags() -> set[str]:
     return set(match.group(1).split()) if match else set()
 
 
+@dataclass(frozen=True)
+class CpuIdentity:
+    """What tells two CPUs apart when their marketing name is the same ("AMD EPYC" covers several generations).
+
+    Family, model and stepping name the silicon; the flags digest catches what a hypervisor exposes or hides
+    (a VM of the same model without AVX-512 runs different kernels). Nothing here identifies the host.
+    """
+
+    vendor: str | None
+    family: int | None
+    model: int | None
+    stepping: int | None
+    flags_digest: str | None  # sha256 of the sorted flag list, 12 hex digits; None where /proc/cpuinfo has none
+
+    def digest(self) -> str:
+        """Six hex digits that differ between CPUs that differ in any field above: part of the machine label."""
+        text = f"{self.vendor}|{self.family}|{self.model}|{self.stepping}|{self.flags_digest}"
+        return hashlib.sha256(text.encode()).hexdigest()[:6]
+
+
+def cpu_identity(cpuinfo: str | None = None) -> CpuIdentity:
+    text = _read("/proc/cpuinfo") if cpuinfo is None else cpuinfo
+
+    def field(name: str) -> str | None:
+        match = re.search(rf"^{name}\s*:\s*(.+)$", text, re.MULTILINE)
+        return match.group(1).strip() if match else None
+
+    def number(name: str) -> int | None:
+        value = field(name)
+        return int(value) if value and value.isdigit() else None
+
+    flags = field("flags")
+    flags_digest = hashlib.sha256(" ".join(sorted(flags.split())).encode()).hexdigest()[:12] if flags else None
+    return CpuIdentity(vendor=field("vendor_id"), family=number("cpu family"), model=number("model"),
+                       stepping=number("stepping"), flags_digest=flags_digest)
+
+
 def cpu_supports_bf16() -> bool:
     """Native bf16 arithmetic (AVX512-BF16 or AMX-BF16); without it bf16 is emulated and slower than fp32."""
     return bool(cpu_flags() & {"avx512_bf16", "amx_bf16"})
@@ -124,17 +161,26 @@ class Host:
     git_dirty: bool
     command: str
     load_at_start: tuple[float, float, float]
+    cpu: CpuIdentity = CpuIdentity(None, None, None, None, None)
 
     def machine_label(self, device: str) -> str:
+        """Human and anonymous; the CPU digest keeps two machines with the same CPU name and core count apart."""
+        cpu = f"{self.cpu_model}, cpu {self.cpu.digest()}"
         if device == "cuda" and self.gpu:
-            return f"{self.gpu.name} GPU (host: {self.cpu_cores_logical}-core {self.cpu_model})"
-        return f"{self.cpu_cores_logical}-core {platform.machine()} CPU ({self.cpu_model})"
+            return f"{self.gpu.name} GPU (host: {self.cpu_cores_logical}-core {cpu})"
+        return f"{self.cpu_cores_logical}-core {platform.machine()} CPU ({cpu})"
 
     def machine_slug(self, device: str) -> str:
-        """Results folder name: one per device model, so runs from the same kind of machine sit together."""
+        """Results folder name: one per kind of machine (device model, core count, CPU identity), so runs from
+        the same kind of machine sit together and a different CPU sold under the same name gets its own folder."""
         if device == "cuda" and self.gpu:
-            return f"cuda-{slug(self.gpu.name)}"
-        return f"cpu-{slug(self.cpu_model)}-{self.cpu_cores_logical}c"
+            return f"cuda-{slug(self.gpu.name)}-{self.cpu.digest()}"
+        return f"cpu-{slug(self.cpu_model)}-{self.cpu_cores_logical}c-{self.cpu.digest()}"
+
+    def cpu_identity_fields(self) -> dict[str, str | int | None]:
+        """The CPU identity as the result schema's Environment fields, for every kind of result."""
+        return {"cpu_vendor": self.cpu.vendor, "cpu_family": self.cpu.family, "cpu_model_number": self.cpu.model,
+                "cpu_stepping": self.cpu.stepping, "cpu_flags_digest": self.cpu.flags_digest}
 
     def busy_at_start(self) -> bool:
         return self.load_at_start[0] > methodology.QUIET_LOAD_PER_CORE * self.cpu_cores_logical
@@ -156,6 +202,7 @@ def capture_host(argv: list[str] | None = None) -> Host:
         git_dirty=dirty,
         command=shlex.join(argv if argv is not None else sys.argv),
         load_at_start=os.getloadavg(),
+        cpu=cpu_identity(),
     )
 
 

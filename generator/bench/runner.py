@@ -5,7 +5,11 @@
 - The same thread environment for both frameworks; CPU runs hide any GPU.
 - A run that crashes, runs out of memory or times out becomes a ``failed`` result with its reason; the suite
   goes on. Ctrl-C or SIGTERM stops the current run without recording it; finished results stay, and
-  ``--resume`` skips them next time.
+  ``--resume`` skips them next time: it skips a configuration only when a stored result has the same identity
+  (configuration, framework and runtime versions, machine: ``generator.results.identity``), so a new framework
+  version or another machine adds results beside the old ones.
+- A worker dies with its runner (``generator.bench.worker.die_with_runner``): a runner killed with SIGKILL leaves
+  no orphan loading the machine under the next measurement.
 - The device's peak is calibrated once per (framework, device, precision, threads) per suite, in its own
   subprocess, the first time a run needs it.
 """
@@ -30,6 +34,8 @@ from pydantic import ValidationError
 
 from generator.bench import environment, methodology, stats
 from generator.bench.plan import config_key
+from generator.bench.worker import RUNNER_PID_ENV
+from generator.results.identity import run_identity, runtime_versions, version_slug
 from generator.results.schema import (
     Calibration,
     Environment,
@@ -71,6 +77,7 @@ def worker_env(config: Any) -> dict[str, str]:
                TF_NUM_INTRAOP_THREADS=threads, TF_NUM_INTEROP_THREADS=inter_op)
     env.update(PYTHONHASHSEED="0", PYTHONUNBUFFERED="1", TF_CPP_MIN_LOG_LEVEL="2")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(environment.REPO_ROOT), env.get("PYTHONPATH")]))
+    env[RUNNER_PID_ENV] = str(os.getpid())  # the worker checks it is still ours after arming its death signal
     if config.device == "cpu":
         env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU run must not touch a GPU, in either framework
     else:
@@ -159,6 +166,15 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+def identity_of(result: PerformanceResult) -> str:
+    """A stored result's identity, from what it recorded: older files without a CPU identity in their machine
+    label are a different machine from any host that records one, so they are kept, never skipped wrongly."""
+    env = result.environment
+    versions = runtime_versions(env.framework_version, env.python,
+                                env.gpu_driver if result.config.device == "cuda" else None)
+    return run_identity(result.config, versions, env.machine_label)
+
+
 @dataclass
 class SuiteReport:
     written: list[tuple[Path, PerformanceResult]] = field(default_factory=list)
@@ -176,28 +192,42 @@ class SuiteRunner:
         self.calibrations: dict[tuple[Any, ...], Calibration | None] = {}
         self.report = SuiteReport()
 
-    def result_path(self, config: RunConfig, result_id: str | None = None) -> Path:
-        name = result_id or config_key(config) + self.id_suffix
+    def planned_identity(self, config: RunConfig) -> str:
+        """The identity the run of ``config`` will have on this machine with the frameworks installed now."""
+        gpu_driver = self.host.gpu.driver if config.device == "cuda" and self.host.gpu else None
+        versions = runtime_versions(installed_version(config.framework), self.host.python, gpu_driver)
+        return run_identity(config, versions, self.host.machine_label(config.device))
+
+    def result_path(self, config: RunConfig) -> Path:
+        """``<config key>.<framework version>.<identity>``: a new version or machine never overwrites a result."""
+        name = f"{config_key(config)}.{version_slug(installed_version(config.framework))}." \
+               f"{self.planned_identity(config)}{self.id_suffix}"
         return self.results_dir / self.host.machine_slug(config.device) / f"{name}.json"
 
-    def existing(self, config: RunConfig) -> PerformanceResult | None:
-        path = self.result_path(config)
-        try:
-            return PerformanceResult.model_validate_json(path.read_text(encoding="utf-8"))
-        except (OSError, ValidationError):
-            return None  # missing or unreadable: run it (again)
+    def stored_by_identity(self, devices: set[str]) -> dict[str, tuple[Path, PerformanceResult]]:
+        """Every readable performance result in this machine's folders, by identity (whatever its file name)."""
+        stored: dict[str, tuple[Path, PerformanceResult]] = {}
+        for folder in sorted({self.results_dir / self.host.machine_slug(device) for device in devices}):
+            for path in sorted(folder.glob("*.json")):
+                try:
+                    result = PerformanceResult.model_validate_json(path.read_text(encoding="utf-8"))
+                except (OSError, ValidationError):
+                    continue  # unreadable, or another kind of result: it identifies nothing here
+                stored.setdefault(identity_of(result), (path, result))
+        return stored
 
     def run(self, plan: list[RunConfig], resume: bool = False, retry_failed: bool = False) -> SuiteReport:
+        stored = self.stored_by_identity({config.device for config in plan}) if resume else {}
         with sigterm_as_interrupt():
             try:
                 for index, config in enumerate(plan):
-                    previous = self.existing(config) if resume else None
+                    previous_path, previous = stored.get(self.planned_identity(config), (None, None))
                     if previous is not None and not (retry_failed and previous.status is Status.failed):
-                        self.report.kept.append((self.result_path(config), previous))
+                        self.report.kept.append((previous_path, previous))
                         self._advance(index, len(plan), config, kept=True)
                         continue
                     self._advance(index, len(plan), config, kept=False)
-                    path = self.result_path(config)
+                    path = previous_path or self.result_path(config)  # a retried failure replaces its own file
                     result = self.run_one(config, path.stem)
                     write_atomic(path, result.model_dump_json(indent=2) + "\n")
                     self.report.written.append((path, result))
@@ -263,7 +293,7 @@ class SuiteRunner:
         return Environment(
             hostname_hash=host.hostname_hash, machine_label=host.machine_label(config.device), os=host.os,
             python=host.python, cpu_model=host.cpu_model, cpu_cores_logical=host.cpu_cores_logical,
-            cpu_cores_physical=host.cpu_cores_physical, memory_gb=host.memory_gb,
+            cpu_cores_physical=host.cpu_cores_physical, **host.cpu_identity_fields(), memory_gb=host.memory_gb,
             gpu_model=gpu.name if gpu else None, gpu_driver=gpu.driver if gpu else None,
             cuda_version=framework.get("cuda_version"), cudnn_version=framework.get("cudnn_version"),
             framework_version=framework.get("framework_version") or installed_version(config.framework),

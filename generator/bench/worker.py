@@ -8,12 +8,17 @@ The worker imports exactly one framework, measures, and writes a payload to ``ou
 or ``{"status": "failed", "failure": {"kind", "message"}}`` for a failure it can name (unsupported, out of
 memory, an exception). A process that dies (a signal, a hard crash) writes nothing and the runner classifies
 it from the exit status. The runner turns payloads into result documents; nothing here writes a result.
+
+The worker dies with its runner: a runner killed with SIGKILL cannot kill its children, and an orphaned worker
+would go on loading the machine under the next measurement until its run ends.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import sys
 import traceback
 from dataclasses import asdict
@@ -24,6 +29,25 @@ from generator.bench import methodology, registry, timing
 from generator.bench.frameworks import load_adapter
 from generator.bench.frameworks.common import Unsupported
 from generator.results.schema import RunConfig
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+RUNNER_PID_ENV = "ATLAS_BENCH_RUNNER_PID"  # set by generator.bench.runner.worker_env
+EXIT_RUNNER_GONE = 4
+
+
+def die_with_runner() -> None:
+    """Ask Linux to SIGKILL this process when its parent (the runner) dies, then check the parent is still there:
+    a runner that died between starting us and the prctl call would otherwise leave us running.
+
+    Elsewhere (macOS) there is no parent-death signal; the runner's own cleanup is all there is.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    runner_pid = os.environ.get(RUNNER_PID_ENV)
+    if runner_pid and os.getppid() != int(runner_pid):
+        sys.exit(EXIT_RUNNER_GONE)
 
 
 def run(adapter: Any, config: RunConfig) -> dict[str, Any]:
@@ -69,6 +93,7 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    die_with_runner()
     text = argv[0] if argv[0].lstrip().startswith("{") else Path(argv[0]).read_text(encoding="utf-8")
     request = json.loads(text)
     payload = handle(request)

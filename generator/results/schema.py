@@ -142,6 +142,13 @@ class Environment(_Model):
     cpu_model: str
     cpu_cores_logical: int = Field(ge=1)
     cpu_cores_physical: int | None = None
+    # CPU identity from /proc/cpuinfo (recorded since the results of many machines; None in older results): two
+    # CPUs sold under one name differ here, and so do their machine labels.
+    cpu_vendor: str | None = None
+    cpu_family: int | None = None
+    cpu_model_number: int | None = None
+    cpu_stepping: int | None = None
+    cpu_flags_digest: str | None = Field(None, description="sha256 of the sorted CPU flags, 12 hex digits.")
     memory_gb: float = Field(gt=0)
     gpu_model: str | None = None
     gpu_driver: str | None = None

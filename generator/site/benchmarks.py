@@ -20,7 +20,7 @@ from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
 from generator.results.schema import FRAMEWORKS, PerformanceResult
-from generator.site import charts, markdown_pages
+from generator.site import charts, machines_compared, markdown_pages
 from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
 from generator.site.context import Page, SiteContext
 from generator.site.environments import (
@@ -86,6 +86,11 @@ class Machine:
     def anchor(self) -> str:
         return machine_anchor(self.machine_id)
 
+    @property
+    def group(self) -> dict[str, Any]:
+        """The frame columns (GROUP_KEYS) and values that select this group's runs."""
+        return {"machine_id": self.machine_id, "device": self.device, "threads": self.threads, "suite": self.suite}
+
 
 GROUP_KEYS = ["machine_id", "device", "threads", "suite"]
 CONFIG_KEYS = ["task", "framework", "mode", "precision", "phase", "batch_size"]
@@ -133,13 +138,24 @@ class Comparison:
     def measured(self) -> list[Any]:
         return [row for row in self.cells.values() if row is not None]
 
+    def _fastest_and_slowest(self) -> tuple[str, Any, Any]:
+        ranked = sorted(self.cells.items(), key=lambda item: item[1].throughput_samples_per_s, reverse=True)
+        (fast_id, fast), (_, slow) = ranked[0], ranked[-1]
+        return fast_id, fast, slow
+
+    def winner(self) -> str | None:
+        """The faster framework's id; None when the intervals overlap or a framework was not measured."""
+        if len(self.measured) < len(self.cells):
+            return None
+        fast_id, fast, slow = self._fastest_and_slowest()
+        return None if fast.throughput_ci_low <= slow.throughput_ci_high else fast_id
+
     def verdict(self) -> str:
         if len(self.measured) < len(self.cells):
             return "—"
-        ranked = sorted(self.cells.items(), key=lambda item: item[1].throughput_samples_per_s, reverse=True)
-        (fast_id, fast), (_, slow) = ranked[0], ranked[-1]
+        fast_id, fast, slow = self._fastest_and_slowest()
         ratio = fast.throughput_samples_per_s / slow.throughput_samples_per_s
-        if fast.throughput_ci_low <= slow.throughput_ci_high:
+        if self.winner() is None:
             return f"too close to call ({ratio:.2f}×, intervals overlap)"
         return f"{self.names[fast_id]} {ratio:.2f}× faster"
 
@@ -299,17 +315,20 @@ def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Ma
         entry = _task_entry(ctx, task_id)
         if entry:
             kit.shows("benchmarks", entry.id, entry.last_reviewed)
-        sections = []
+        sections, per_machine = [], []
         for machine, rows in groups:
             task_rows = rows[rows["task"] == task_id]
             if task_rows.empty:
                 continue
+            compared = comparisons(task_rows, task_id, names)
+            per_machine.append((machine.where, compared))
             sections.append({
                 "where": links.machine(machine.where, machine),
-                "table": comparison_table(comparisons(task_rows, task_id, names), links).markdown(),
+                "table": comparison_table(compared, links).markdown(),
             })
         empty = comparison_table(comparisons(ctx.results.frame.iloc[0:0], task_id, names), links).markdown()
         tasks.append({
+            **machines_compared.side_by_side(per_machine),
             "title": _task_title(ctx, task_id),
             "link": links.to("charts and details", task_page_path(task_id)),
             "model": entry.model if entry else "",
@@ -365,12 +384,16 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
         result.result_id: list(result.timing.step_times_s)
         for result in ctx.results.compared if result.config.task == task_id and result.timing
     }
-    sections = []
+    sections, per_machine = [], []
     chart_count = 0
     for machine, rows in groups:
         task_rows = rows[rows["task"] == task_id]
         if task_rows.empty:
             continue
+        compared = comparisons(task_rows, task_id, names)
+        per_machine.append((machine.where, compared))
+        history = machines_compared.version_history(
+            machines_compared.every_run(ctx.results.frame, machine.group).query("task == @task_id"), names, links.run)
         shown = [  # chart ids unique on the page: one set of charts per machine
             replace(e, chart=replace(e.chart, chart_id=f"{e.chart.chart_id}-{machine.anchor}"))
             for e in exhibits(machine, task_rows, task_id, names, links, step_times)
@@ -380,7 +403,8 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
             "where": machine.where,
             "machine_link": links.machine("full environment", machine),
             "anchor": f"on-{machine.anchor}",
-            "table": comparison_table(comparisons(task_rows, task_id, names), links).markdown(),
+            "table": comparison_table(compared, links).markdown(),
+            "history": history.markdown() if history else None,
             "exhibits": [{"heading": e.heading, "figure": charts.figure(e.chart, ctx.repo_root),
                           "table": e.table.markdown()} for e in shown],
         })
@@ -388,6 +412,7 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
     busy = _busy_rows(ctx, task_id, links, names)
     body = markdown_pages.md_render(
         "benchmarks/task.md.j2",
+        **machines_compared.side_by_side(per_machine),
         title=_task_title(ctx, task_id),
         entry=entry,
         edit=edit,

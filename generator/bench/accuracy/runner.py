@@ -68,6 +68,7 @@ def environment(host: Host, report: dict | None, load_before: tuple[float, float
         cpu_model=host.cpu_model,
         cpu_cores_logical=host.cpu_cores_logical,
         cpu_cores_physical=host.cpu_cores_physical,
+        **host.cpu_identity_fields(),
         memory_gb=host.memory_gb,
         gpu_model=host.gpu.name if host.gpu else None,
         gpu_driver=host.gpu.driver if host.gpu else None,

@@ -11,9 +11,7 @@ that is not installed (not-installable), or ok with fidelity and cost.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib.metadata
-import json
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -35,6 +33,7 @@ from generator.bench.runner import (
     worker_env,
     write_atomic,
 )
+from generator.results.identity import run_identity
 from generator.results.schema import (
     DeployConfig,
     DeployCost,
@@ -89,12 +88,12 @@ def installed_versions(config: DeployConfig) -> dict[str, str]:
 
 
 def result_id(config: DeployConfig, host: environment.Host) -> str:
-    """Configuration + the versions of every package of the path + the machine: a new TensorFlow, a new converter
-    or another host makes a new result instead of being skipped by ``--resume``."""
-    identity = json.dumps({"config": config.model_dump(mode="json", exclude={"timeout_s"}),
-                           "versions": installed_versions(config), "machine": host.hostname_hash}, sort_keys=True)
-    digest = hashlib.sha256(identity.encode()).hexdigest()[:8]
-    return f"deploy.{config.task}.{config.path}.{config.suite}.{digest}"
+    """Configuration + the versions of every package of the path + Python + the machine
+    (:func:`generator.results.identity.run_identity`): a new TensorFlow, a new converter or another machine makes a
+    new result instead of being skipped by ``--resume``."""
+    versions = {**installed_versions(config), "python": host.python}
+    identity = run_identity(config, versions, host.machine_label(config.device))
+    return f"deploy.{config.task}.{config.path}.{config.suite}.{identity}"
 
 
 def reproduce_command(config: DeployConfig) -> str:
@@ -274,7 +273,7 @@ class DeployRunner:
             cpu_cores_physical=host.cpu_cores_physical, memory_gb=host.memory_gb, framework_version=version,
             thread_env={name: env[name] for name in environment.THREAD_ENV_VARS}, git_commit=host.git_commit,
             git_dirty=host.git_dirty, command=host.command, load_before=load_before, load_after=os.getloadavg(),
-            busy=busy, foreign_cpu_share=foreign_share,
+            busy=busy, foreign_cpu_share=foreign_share, **host.cpu_identity_fields(),
         )
 
 

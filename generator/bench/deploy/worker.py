@@ -30,6 +30,7 @@ from generator.bench import timing
 from generator.bench.deploy import models
 from generator.bench.deploy.paths import load_path
 from generator.bench.frameworks.common import _status_kb
+from generator.bench.worker import die_with_runner
 from generator.bench.workloads import porting
 from generator.results.schema import DeployConfig
 
@@ -171,6 +172,7 @@ def handle_missing(error: ImportError) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    die_with_runner()  # a runner killed with SIGKILL leaves no export or runtime loading the machine
     request = json.loads(argv[0] if argv[0].lstrip().startswith("{") else Path(argv[0]).read_text("utf-8"))
     payload = handle(request)
     output = Path(request["output"])
