@@ -242,6 +242,13 @@ DEPLOY_TOLERANCES = {
 # the 0.25 threshold may flip one box in hundreds, hence a 99% bar for fp32 detectors rather than 100%.
 DEPLOY_BOX_MATCH_IOU = 0.9
 DEPLOY_DETECTOR_MIN_AGREEMENT = 0.99
+# Random weights and untrained batch-norm statistics (mean 0, variance 1) make a deep convnet's activations shrink
+# layer by layer: at 640×640 the random YOLOv8n head's outputs are its biases to within ±1e-6, i.e. float32 rounding
+# of 1.0, so every box would tie with every other and no check could tell a right output from a wrong one. For the
+# detector the deployment suite therefore sets the batch-norm running statistics from the fixed batch (one pass in
+# training mode), as training would; ResNet-50's logits already vary widely (standard deviation ~25) and keep
+# torchvision's initialisation.
+DEPLOY_RECALIBRATE_BATCH_NORM = ("object-detection",)
 # Random weights with YOLOv8's class prior (class-logit bias log(5 / 80 / (640 / stride)²) ≈ −11.5 at stride 8)
 # score every box below 1e-4, so none would clear the 0.25 confidence threshold and the box check would compare
 # nothing. The deployment suite therefore sets those three bias vectors to 0 (scores ≈ 0.5) in the shared weights,

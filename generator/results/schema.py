@@ -258,6 +258,8 @@ class DeployConfig(_Model):
     threads: int = Field(ge=1, description="Intra-op threads of the runtime, as in the speed runs.")
     inter_op_threads: int = Field(ge=1)
     shape: dict[str, int] = Field(default_factory=dict)
+    weights: str | None = Field(None, description="How the shared weights were made, e.g. 'PyTorch initialisation, "
+                                                  "seed 0'; part of the cell's identity.")
     fidelity_samples: int = Field(ge=1, description="Samples of the fixed input batch the outputs are compared on.")
     throughput_batch: int = Field(ge=2)
     warmup_steps: int = Field(ge=1, description="Untimed calls before each timed series (the first is timed apart).")

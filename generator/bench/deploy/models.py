@@ -46,14 +46,43 @@ def canonical_outputs(task: str, framework: str, outputs: list[np.ndarray]) -> l
     return sorted(arrays, key=lambda a: -a.size) if len(arrays) > 1 else arrays
 
 
-def shared_weights(task: str, shape: dict[str, int]) -> dict[str, np.ndarray]:
+def weights_recipe(task: str) -> str:
+    """What the shared weights are, in words (recorded in every cell's configuration)."""
+    parts = [f"PyTorch initialisation, seed {methodology.MODEL_SEED}"]
+    if task in methodology.DEPLOY_RECALIBRATE_BATCH_NORM:
+        parts.append("batch-norm statistics from the fixed batch")
+    if task == "object-detection" and methodology.DEPLOY_DETECTOR_ZERO_CLASS_BIAS:
+        parts.append("class-logit biases 0")
+    return "; ".join(parts)
+
+
+def shared_weights(task: str, shape: dict[str, int], samples: int) -> dict[str, np.ndarray]:
     """The PyTorch model at the model seed, as canonical NumPy weights (run in a PyTorch worker)."""
     module = registry.load_framework_module(task, "pytorch")
-    weights = module.export_weights(module.build_model(shape, seed=methodology.MODEL_SEED))
+    model = module.build_model(shape, seed=methodology.MODEL_SEED)
+    if task in methodology.DEPLOY_RECALIBRATE_BATCH_NORM:
+        recalibrate_batch_norm(model, fixed_inputs(task, shape, samples))
+    weights = module.export_weights(model)
     if task == "object-detection" and methodology.DEPLOY_DETECTOR_ZERO_CLASS_BIAS:
         for name in [n for n in weights if n.startswith("model.22.cv3.") and n.endswith(".2.bias")]:
             weights[name] = np.zeros_like(weights[name])
     return weights
+
+
+def recalibrate_batch_norm(model: Any, inputs: tuple[np.ndarray, ...]) -> None:
+    """Batch-norm running statistics from the fixed batch (one pass in training mode, cumulative average), as
+    training would have left them: each layer's activations then have unit scale in inference mode, instead of
+    shrinking layer by layer towards the biases, so the outputs vary with the input and the check can see it."""
+    import torch
+
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    for norm in norms:
+        norm.reset_running_stats()
+        norm.momentum = None  # cumulative: after one batch, exactly that batch's statistics
+    model.train()
+    with torch.no_grad():
+        model(*(torch.from_numpy(a) for a in inputs))
+    model.eval()
 
 
 def source_model(task: str, framework: str, shape: dict[str, int], weights_path: Path) -> Any:

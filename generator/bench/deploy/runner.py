@@ -69,6 +69,7 @@ def build_plan(suite_name: str, host: environment.Host, tasks: tuple[str, ...] =
                 suite=suite.name, task=task, path=path_id, source_framework=path.source, format=path.format,
                 converter=path.converter, runtime=path.runtime, precision=path.precision, device="cpu",
                 threads=host.cpu_cores_logical, inter_op_threads=methodology.INTER_OP_THREADS, shape=shape,
+                weights=models.weights_recipe(task),
                 fidelity_samples=suite.fidelity_samples, throughput_batch=suite.throughput_batch,
                 warmup_steps=suite.warmup_steps, latency_repeats=suite.latency_repeats,
                 latency_steps=suite.latency_steps, throughput_repeats=suite.throughput_repeats,

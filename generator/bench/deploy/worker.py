@@ -66,7 +66,7 @@ def load_inputs(path: Path) -> tuple[np.ndarray, ...]:
 
 def do_weights(request: dict[str, Any]) -> dict[str, Any]:
     config = DeployConfig.model_validate(request["config"])
-    porting.save(models.shared_weights(config.task, config.shape), request["weights"])
+    porting.save(models.shared_weights(config.task, config.shape, config.fidelity_samples), request["weights"])
     return {}
 
 
