@@ -21,6 +21,7 @@ import os
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -93,10 +94,16 @@ def handle(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
+    return serve(argv, handle)
+
+
+def serve(argv: list[str], handler: Callable[[dict[str, Any]], dict[str, Any]]) -> int:
+    """A worker process's life, for every kind of worker: die with the runner, read the request (inline JSON or a
+    file), handle it, write the payload atomically; exit 0 when it says ok."""
     die_with_runner()
     text = argv[0] if argv[0].lstrip().startswith("{") else Path(argv[0]).read_text(encoding="utf-8")
     request = json.loads(text)
-    payload = handle(request)
+    payload = handler(request)
     output = Path(request["output"])
     temporary = output.with_suffix(".partial")
     temporary.write_text(json.dumps(payload), encoding="utf-8")

@@ -15,8 +15,6 @@ Every failure it can name is a payload ``{"status": "failed", "failure": {...}}`
 from __future__ import annotations
 
 import importlib.metadata
-import json
-import os
 import sys
 import time
 import traceback
@@ -30,7 +28,7 @@ from generator.bench import timing
 from generator.bench.deploy import models
 from generator.bench.deploy.paths import load_path
 from generator.bench.frameworks.common import _status_kb
-from generator.bench.worker import die_with_runner
+from generator.bench.worker import serve
 from generator.bench.workloads import porting
 from generator.results.schema import DeployConfig
 
@@ -172,14 +170,7 @@ def handle_missing(error: ImportError) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> int:
-    die_with_runner()  # a runner killed with SIGKILL leaves no export or runtime loading the machine
-    request = json.loads(argv[0] if argv[0].lstrip().startswith("{") else Path(argv[0]).read_text("utf-8"))
-    payload = handle(request)
-    output = Path(request["output"])
-    temporary = output.with_suffix(".partial")
-    temporary.write_text(json.dumps(payload), encoding="utf-8")
-    os.replace(temporary, output)
-    return 0 if payload["status"] == "ok" else 3
+    return serve(argv, handle)  # dies with its runner: no export or runtime left loading the machine
 
 
 if __name__ == "__main__":
