@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from generator.kb.models import Metric
 from generator.site import api, factcheck
 from generator.site.verdicts import DEPLOYMENT_SUITE, DEPLOYMENT_TASK, Outcome, all_verdicts, applicable_tasks
 from tests.site.conftest import claim_block
@@ -66,6 +67,11 @@ def test_the_factcheck_page_shows_each_measured_verdict_with_its_numbers(ctx):
             continue  # nothing to show numbers of: the test above
         outcomes = "|".join(re.escape(outcome.value) for outcome in Outcome)
         assert re.search(rf"atlas-outcome--[a-z-]+\">({outcomes})</span> on ", block), claim.id
+        if claim.compares.metric is Metric.deploy_coverage:
+            # counts, not intervals: each framework's working cells, and the gap between the shares
+            assert re.search(r"(TensorFlow|PyTorch) \d+ of \d+ cells work \(\d+%\)", block), claim.id
+            assert re.search(r"(shares differ by \d+ percentage points|same share)", block), claim.id
+            continue
         # numbers: a ratio or a difference in points, and each framework's figure with its interval
         assert re.search(r"\d\.\d\d×|[+-]\d+\.\d\d points", block), claim.id
         assert re.search(r"(TensorFlow|PyTorch) [\d,.]+( samples/s|%) \[[\d,.]+–[\d,.]+", block), claim.id
