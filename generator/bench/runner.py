@@ -24,7 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +175,32 @@ def identity_of(result: PerformanceResult) -> str:
     return run_identity(result.config, versions, env.machine_label)
 
 
+def run_plan(plan: list[Any], report: Any, progress: Any, stored: Callable[[Any], tuple[Path | None, Any]],
+             new_path: Callable[[Any], Path], run_one: Callable[[Any, str], Any], retry_failed: bool) -> None:
+    """The suite loop every runner shares: skip what ``stored`` already has (unless it failed and
+    ``retry_failed``), run the rest one by one, write each result atomically as it finishes (a retried failure
+    replaces its own file), and stop cleanly on Ctrl-C or SIGTERM with every finished result kept."""
+    with sigterm_as_interrupt():
+        try:
+            for index, config in enumerate(plan):
+                previous_path, previous = stored(config)
+                if previous is not None and not (retry_failed and previous.status is Status.failed):
+                    report.kept.append((previous_path, previous))
+                    if progress:
+                        progress.starting(index, len(plan), config, True)
+                    continue
+                if progress:
+                    progress.starting(index, len(plan), config, False)
+                path = previous_path or new_path(config)
+                result = run_one(config, path.stem)
+                write_atomic(path, result.model_dump_json(indent=2) + "\n")
+                report.written.append((path, result))
+                if progress:
+                    progress.finished(result)
+        except KeyboardInterrupt:
+            report.interrupted = True
+
+
 @dataclass
 class SuiteReport:
     written: list[tuple[Path, PerformanceResult]] = field(default_factory=list)
@@ -218,28 +244,9 @@ class SuiteRunner:
 
     def run(self, plan: list[RunConfig], resume: bool = False, retry_failed: bool = False) -> SuiteReport:
         stored = self.stored_by_identity({config.device for config in plan}) if resume else {}
-        with sigterm_as_interrupt():
-            try:
-                for index, config in enumerate(plan):
-                    previous_path, previous = stored.get(self.planned_identity(config), (None, None))
-                    if previous is not None and not (retry_failed and previous.status is Status.failed):
-                        self.report.kept.append((previous_path, previous))
-                        self._advance(index, len(plan), config, kept=True)
-                        continue
-                    self._advance(index, len(plan), config, kept=False)
-                    path = previous_path or self.result_path(config)  # a retried failure replaces its own file
-                    result = self.run_one(config, path.stem)
-                    write_atomic(path, result.model_dump_json(indent=2) + "\n")
-                    self.report.written.append((path, result))
-                    if self.progress:
-                        self.progress.finished(result)
-            except KeyboardInterrupt:
-                self.report.interrupted = True
+        run_plan(plan, self.report, self.progress, lambda c: stored.get(self.planned_identity(c), (None, None)),
+                 self.result_path, self.run_one, retry_failed)
         return self.report
-
-    def _advance(self, index: int, total: int, config: RunConfig, kept: bool) -> None:
-        if self.progress:
-            self.progress.starting(index, total, config, kept)
 
     def calibration_for(self, config: RunConfig) -> Calibration | None:
         key = (config.framework, config.device, config.precision, config.threads, config.inter_op_threads,
