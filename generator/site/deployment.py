@@ -9,6 +9,7 @@ The fact-check page shows the same per-machine summary (:func:`evidence`) under 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -153,8 +154,18 @@ def latency_chart(cells: list[DeploymentResult], names: dict[str, str], task_tit
     return Chart(chart_id, spec, title, caption)
 
 
-def summary(group: MachineCells, names: dict[str, str], links: Links, task_titles: dict[str, str]) -> list[Markup]:
-    """The answer in a few lines: per framework how many cells work, and per model the fastest working path."""
+def markdown_bold(text: str) -> Markup:
+    return Markup("**{}**").format(inert(text))
+
+
+def html_bold(text: str) -> Markup:
+    return Markup("<strong>{}</strong>").format(text)
+
+
+def summary(group: MachineCells, names: dict[str, str], links: Links, task_titles: dict[str, str],
+            bold: Callable[[str], Markup] = markdown_bold) -> list[Markup]:
+    """The answer in a few lines: per framework how many cells work, and per model the fastest working path.
+    ``bold`` is the page's markup for emphasis (Markdown on the page, HTML on the fact-check)."""
     lines = []
     for framework, name in names.items():
         own = [r for r in group.cells if r.config.source_framework == framework]
@@ -164,8 +175,8 @@ def summary(group: MachineCells, names: dict[str, str], links: Links, task_title
         failing = [r for r in own if r.outcome is not DeployOutcome.ok]
         failures = "; ".join(f"{task_titles.get(r.config.task, r.config.task)} via {r.config.path}: "
                              f"{OUTCOME_WORDS[r.outcome]}" for r in failing)
-        lines.append(Markup("**{}**: {} of {} cells work ({} paths × {} models){}.").format(
-            inert(name), len(working), len(own), len({r.config.path for r in own}),
+        lines.append(Markup("{}: {} of {} cells work ({} paths × {} models){}.").format(
+            bold(name), len(working), len(own), len({r.config.path for r in own}),
             len({r.config.task for r in own}), Markup(" — not: ") + inert(failures) if failures else ""))
     for task in sorted({r.config.task for r in group.cells}, key=lambda t: TASK_ORDER.index(t)
                        if t in TASK_ORDER else 99):
@@ -180,8 +191,8 @@ def summary(group: MachineCells, names: dict[str, str], links: Links, task_title
         parts = [Markup("{} {} ms via {}").format(inert(names.get(f, f)), links.run(number(r.cost.latency_ms_p50),
                                                                                    r.result_id), inert(r.config.path))
                  for f, r in sorted(best.items(), key=lambda item: item[1].cost.latency_ms_p50)]
-        lines.append(Markup("**{}**, fastest fp32 path at batch 1 per framework: {}.").format(
-            inert(task_titles.get(task, task)), Markup("; ").join(parts)))
+        lines.append(Markup("{}, fastest fp32 path at batch 1 per framework: {}.").format(
+            bold(task_titles.get(task, task)), Markup("; ").join(parts)))
     return lines
 
 
@@ -197,18 +208,10 @@ def evidence(ctx: SiteContext, links: Links) -> Markup:
         return Markup("<p>{}: {}</p>").format(heading, links.not_measured())
     parts = []
     for group in groups:
-        items = Markup("").join(Markup("<li>{}</li>").format(_markdown_bold_to_html(line))
-                                for line in summary(group, names, links, titles))
+        items = Markup("").join(Markup("<li>{}</li>").format(line)
+                                for line in summary(group, names, links, titles, bold=html_bold))
         parts.append(Markup("<p>On {}:</p>\n<ul>{}</ul>").format(inert(group.label), items))
     return Markup("<p>{}.</p>\n").format(heading) + Markup("\n").join(parts)
-
-
-def _markdown_bold_to_html(line: Markup) -> Markup:
-    """The summary lines are written once, with ``**bold**`` for Markdown; the HTML fact-check wants <strong>."""
-    text = str(line)
-    while text.count("**") >= 2:
-        text = text.replace("**", "<strong>", 1).replace("**", "</strong>", 1)
-    return Markup(text)
 
 
 def tolerance_rows() -> list[list[Any]]:

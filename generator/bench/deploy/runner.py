@@ -11,7 +11,6 @@ that is not installed (not-installable), or ok with fidelity and cost.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.metadata
 import os
 import shutil
 from dataclasses import dataclass, field
@@ -24,14 +23,13 @@ from pydantic import ValidationError
 from generator.bench import environment, methodology, registry, stats
 from generator.bench.deploy import fidelity, models
 from generator.bench.deploy.paths import load_path, path_specs
-from generator.bench.deploy.worker import load_outputs
+from generator.bench.deploy.worker import load_outputs, versions
 from generator.bench.runner import (
     WorkerOutcome,
     failure_of,
+    run_plan,
     run_worker,
-    sigterm_as_interrupt,
     worker_env,
-    write_atomic,
 )
 from generator.results.identity import run_identity
 from generator.results.schema import (
@@ -79,13 +77,7 @@ def build_plan(suite_name: str, host: environment.Host, tasks: tuple[str, ...] =
 
 
 def installed_versions(config: DeployConfig) -> dict[str, str]:
-    found = {}
-    for name in load_path(config.path).packages:
-        try:
-            found[name] = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return found
+    return versions(load_path(config.path).packages)
 
 
 def result_id(config: DeployConfig, host: environment.Host) -> str:
@@ -129,32 +121,17 @@ class DeployRunner:
     def result_path(self, config: DeployConfig) -> Path:
         return self.results_dir / self.host.machine_slug(config.device) / f"{result_id(config, self.host)}.json"
 
-    def existing(self, config: DeployConfig) -> DeploymentResult | None:
+    def stored(self, config: DeployConfig) -> tuple[Path | None, DeploymentResult | None]:
+        """The cell's stored result, found by its identity (the file name carries it), or (None, None)."""
+        path = self.result_path(config)
         try:
-            return DeploymentResult.model_validate_json(self.result_path(config).read_text(encoding="utf-8"))
+            return path, DeploymentResult.model_validate_json(path.read_text(encoding="utf-8"))
         except (OSError, ValidationError):
-            return None
+            return None, None
 
     def run(self, plan: list[DeployConfig], resume: bool = False, retry_failed: bool = False) -> DeployReport:
-        with sigterm_as_interrupt():
-            try:
-                for index, config in enumerate(plan):
-                    previous = self.existing(config) if resume else None
-                    if previous is not None and not (retry_failed and previous.outcome is not DeployOutcome.ok):
-                        self.report.kept.append((self.result_path(config), previous))
-                        if self.progress:
-                            self.progress.starting(index, len(plan), config, kept=True)
-                        continue
-                    if self.progress:
-                        self.progress.starting(index, len(plan), config, kept=False)
-                    path = self.result_path(config)
-                    result = self.run_one(config, path.stem)
-                    write_atomic(path, result.model_dump_json(indent=2) + "\n")
-                    self.report.written.append((path, result))
-                    if self.progress:
-                        self.progress.finished(result)
-            except KeyboardInterrupt:
-                self.report.interrupted = True
+        run_plan(plan, self.report, self.progress, self.stored if resume else lambda _: (None, None),
+                 self.result_path, self.run_one, retry_failed)
         return self.report
 
     # --- per task -----------------------------------------------------------------------------------------------
@@ -266,8 +243,9 @@ class DeployRunner:
                      foreign_share: float | None) -> Environment:
         host, env = self.host, worker_env(config)
         busy = host.busy_at_start() or (foreign_share or 0.0) > methodology.QUIET_FOREIGN_CPU_SHARE
-        version = next((v for name in FRAMEWORK_DISTRIBUTIONS[config.source_framework]
-                        if (v := installed_versions(config).get(name))), "not installed")
+        found = installed_versions(config)
+        version = next((found[name] for name in FRAMEWORK_DISTRIBUTIONS[config.source_framework] if name in found),
+                       "not installed")
         return Environment(
             hostname_hash=host.hostname_hash, machine_label=host.machine_label(config.device), os=host.os,
             python=host.python, cpu_model=host.cpu_model, cpu_cores_logical=host.cpu_cores_logical,
