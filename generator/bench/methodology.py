@@ -307,7 +307,11 @@ DISTRIBUTED_MODES = {"pytorch": "eager", "tensorflow": "graph"}
 # workers, with the forward pass in inference mode (batch norm from its running statistics, no dropout), so a
 # sample's gradient does not depend on which worker holds it and any difference is the engine's gradient averaging
 # and update. In the timed training steps batch norm keeps per-worker statistics in both frameworks, as DDP and the
-# strategy do by default (PyTorch's SyncBatchNorm has no CPU path). The bar: the 2-worker update equals the
-# 1-worker update to float32 summation order, per tensor relative to that tensor's largest update.
-DISTRIBUTED_EQUIVALENCE_RTOL = 1e-3
+# strategy do by default (PyTorch's SyncBatchNorm has no CPU path). The bar: the 2-worker weights equal the
+# 1-worker weights to float32 summation order, per tensor max |w_2 − w_1| over that tensor's largest update. A wrong
+# average (a sum instead of a mean, one worker's gradients left out) is off by 50-100% of the update. Summation order
+# is not: but through ResNet-50's 50 layers, with oneDNN choosing other convolution kernels for a batch of 4 than of
+# 8, single elements move by up to ~0.2% of the update (2.2e-3 measured on this machine; the median tensor 1.5e-4),
+# hence 1%.
+DISTRIBUTED_EQUIVALENCE_RTOL = 1e-2
 DISTRIBUTED_EQUIVALENCE_ATOL = 1e-6  # for a tensor whose update is (near) zero: its absolute difference
