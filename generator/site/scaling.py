@@ -177,10 +177,12 @@ def summary(group: MachineRuns, names: dict[str, str], titles: dict[str, str],
         own = [r for r in group.runs if r.config.framework == framework]
         if not own:
             continue
-        checked = [r for r in own if r.config.workers > 1]
-        passed = sum(1 for r in checked if r.equivalence is not None and r.equivalence.passed)
+        multi = [r for r in own if r.config.workers > 1]
+        checked = [r for r in multi if r.equivalence is not None]
+        passed = sum(1 for r in checked if r.equivalence.passed)
+        unchecked = len(multi) - len(checked)
         parts = []
-        for r in checked:
+        for r in multi:
             row = group.row(r.result_id)
             where = f"{titles.get(r.config.task, r.config.task)} {r.config.scaling.value}"
             if r.status is not Status.ok:
@@ -188,8 +190,9 @@ def summary(group: MachineRuns, names: dict[str, str], titles: dict[str, str],
             elif row is not None and not pd.isna(row.scaling_efficiency):
                 parts.append(f"{where} {row.scaling_efficiency:.0%}")
         engine = ENGINE_NAMES.get(framework, framework)
-        lines.append(Markup("{} ({}): the 2-worker weights equal the 1-worker weights in {} of {} runs; "
-                            "efficiency {}.").format(bold(name), engine, passed, len(checked),
+        before = f" ({unchecked} run(s) failed before the check)" if unchecked else ""
+        lines.append(Markup("{} ({}): the 2-worker weights equal the 1-worker weights in {} of {} checked runs{}; "
+                            "efficiency {}.").format(bold(name), engine, passed, len(checked), before,
                                                      "; ".join(parts) or "not measured"))
     return lines
 
