@@ -43,7 +43,7 @@ QUIET_LOAD_PER_CORE = 0.5
 # Before a suite whose results are meant for the site, the runner waits up to this long for the load average to
 # fall under that threshold: the 1-minute average lags by about a minute, so a suite started right after another
 # job (or another suite) would otherwise be flagged busy for that job's load. Smoke numbers mean nothing: no wait.
-QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0}
+QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0, "sweep": 180.0}
 
 # --- Threads and numerics -----------------------------------------------------------------------------------
 # CPU: both frameworks get the same intra-op thread count (all the cores the process may use) and one inter-op
