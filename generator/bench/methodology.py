@@ -297,3 +297,64 @@ DEPLOY_RECALIBRATE_BATCH_NORM = ("object-detection",)
 # nothing. The deployment suite therefore sets those three bias vectors to 0 (scores ≈ 0.5) in the shared weights,
 # for both frameworks alike; the speed benchmarks keep the prior (speed does not depend on bias values).
 DEPLOY_DETECTOR_ZERO_CLASS_BIAS = True
+
+
+# --- Distributed data-parallel training ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DistributedSuite:
+    """How data-parallel training is measured (``atlas bench --suite distributed``).
+
+    Per task and framework, three runs on one machine: 1 worker × ``global_batch`` (the baseline of both scaling
+    kinds), ``workers`` × ``global_batch / workers`` (strong scaling: the global batch fixed) and ``workers`` ×
+    ``global_batch`` (weak scaling: the per-worker batch fixed). The machine's cores are split evenly between the
+    workers, so every run uses the same total cores and the baseline is the 1-worker run with those cores.
+    """
+
+    name: str
+    description: str
+    shapes: str  # which of the tasks' SHAPES (smoke, standard)
+    tasks: tuple[str, ...]
+    global_batch: int  # the strong-scaling global batch, the weak-scaling per-worker batch and the check's batch
+    worker_counts: tuple[int, ...]
+    warmup_steps: int  # includes the timed first step
+    measured_steps: int  # per repeat
+    repeats: int
+    timeout_s: float  # per run: every worker's start-up, the check step and the timed steps
+
+
+DISTRIBUTED_SUITES: dict[str, DistributedSuite] = {
+    "distributed-smoke": DistributedSuite(
+        name="distributed-smoke",
+        description="Both engines at 1 and 2 workers on the tasks' tiny smoke shapes: checks launch, the "
+                    "equivalence step, timing and collection end to end. Its timings mean nothing.",
+        shapes="smoke", tasks=("image-classification", "sentiment-analysis"), global_batch=4, worker_counts=(1, 2),
+        warmup_steps=1, measured_steps=2, repeats=2, timeout_s=240,
+    ),
+    "distributed": DistributedSuite(
+        name="distributed",
+        description="Data-parallel training of ResNet-50 (224×224) and BERT-base (128 tokens), fp32, at the "
+                    "standard suite's training batch of 8: 1 worker × 8, 2 workers × 4 (strong scaling) and 2 "
+                    "workers × 8 (weak scaling), the cores split evenly between the workers. A step takes seconds "
+                    "on a CPU, so a repeat is one step: 2 warm-up steps, then 5 repeats.",
+        shapes="standard", tasks=("image-classification", "sentiment-analysis"), global_batch=8,
+        worker_counts=(1, 2), warmup_steps=2, measured_steps=1, repeats=5, timeout_s=900,
+    ),
+}
+
+# The engines, as each framework ships them. PyTorch: DistributedDataParallel in processes started by torchrun,
+# gloo on CPUs, NCCL on GPUs. TensorFlow: MultiWorkerMirroredStrategy in processes configured by TF_CONFIG, its
+# ring collectives on CPUs, NCCL on GPUs. PyTorch runs eager (DDP's own mode); TensorFlow runs its custom training
+# step under tf.function (the strategy's documented path: strategy.run inside a tf.function).
+DISTRIBUTED_MODES = {"pytorch": "eager", "tensorflow": "graph"}
+# The equivalence check: one SGD step from the same seeded weights on the same global batch, split between the
+# workers, with the forward pass in inference mode (batch norm from its running statistics, no dropout), so a
+# sample's gradient does not depend on which worker holds it and any difference is the engine's gradient averaging
+# and update. In the timed training steps batch norm keeps per-worker statistics in both frameworks, as DDP and the
+# strategy do by default (PyTorch's SyncBatchNorm has no CPU path). The bar: the 2-worker weights equal the
+# 1-worker weights to float32 summation order, per tensor max |w_2 − w_1| over that tensor's largest update. A wrong
+# average (a sum instead of a mean, one worker's gradients left out) is off by 50-100% of the update. Summation order
+# is not: but through ResNet-50's 50 layers, with oneDNN choosing other convolution kernels for a batch of 4 than of
+# 8, single elements move by up to ~0.2% of the update (2.2e-3 measured on this machine; the median tensor 1.5e-4),
+# hence 1%.
+DISTRIBUTED_EQUIVALENCE_RTOL = 1e-2
+DISTRIBUTED_EQUIVALENCE_ATOL = 1e-6  # for a tensor whose update is (near) zero: its absolute difference

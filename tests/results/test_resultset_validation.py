@@ -123,7 +123,7 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
      "same framework"),
     ("ok-without-metrics", _set("metrics", None), "", "status 'ok' needs metrics"),
     ("result-id-not-file-name", _set("result_id", "another-name-entirely"), "result_id", "file name"),
-    ("unknown-kind", _set("kind", "energy"), "kind", "'performance', 'accuracy' or 'deployment'"),
+    ("unknown-kind", _set("kind", "energy"), "kind", "'performance', 'accuracy', 'deployment' or 'distributed'"),
 ]
 
 
