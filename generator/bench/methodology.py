@@ -43,7 +43,7 @@ QUIET_LOAD_PER_CORE = 0.5
 # Before a suite whose results are meant for the site, the runner waits up to this long for the load average to
 # fall under that threshold: the 1-minute average lags by about a minute, so a suite started right after another
 # job (or another suite) would otherwise be flagged busy for that job's load. Smoke numbers mean nothing: no wait.
-QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0}
+QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0, "sweep": 180.0}
 
 # --- Threads and numerics -----------------------------------------------------------------------------------
 # CPU: both frameworks get the same intra-op thread count (all the cores the process may use) and one inter-op
@@ -95,6 +95,13 @@ class Sweep:
     precisions: tuple[str, ...] | None = None
     purpose: str = ""
     measured_steps: int | None = None  # overrides the suite's (latency percentiles need many steps)
+    # Each entry is one point: the task's shape with these fields replaced (e.g. {"seq_len": 256}).
+    shape_points: tuple[dict[str, int], ...] = ({},)
+    # "all": every core the process may use; "powers-of-two": 1, 2, 4, … up to them (and the count itself).
+    threads: str = "all"
+    # On a GPU, more batch sizes per task beyond ``batch_sizes`` (memory, not time, is the limit there: a size
+    # that does not fit is recorded as an out-of-memory result, which is where the sweep ends).
+    cuda_batch_sizes: dict[str, tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,7 @@ class Suite:
     timeout_s: float  # per run, the whole subprocess (start-up and compilation included)
     sweeps: tuple[Sweep, ...]
     devices: tuple[str, ...] = ("cpu", "cuda")
+    shapes: str | None = None  # which of the tasks' SHAPES (default: the suite's own name)
 
 
 SUITES: dict[str, Suite] = {
@@ -188,6 +196,41 @@ SUITES: dict[str, Suite] = {
         ),
     ),
 }
+
+# How cost grows with the work. Every point is a normal result of the speed harness (its own process, raw repeats),
+# in fp32, every mode of each framework: which one is a framework's "best" can change with the batch, and a
+# crossover is only visible if both sides were measured at every point. The thread sweep repeats two points of the
+# other sweeps on fewer cores; the 2-thread point is the same configuration as theirs and runs once.
+SWEEP_BATCH_SIZES = (1, 2, 4, 8, 16, 32)
+SWEEP_SEQUENCE_LENGTHS = (32, 64, 128, 256, 512)
+SWEEP_FIXED_BATCH = 8
+SUITES["sweep"] = Suite(
+    name="sweep",
+    description=(
+        "Cost against the work at the standard shapes: ResNet-50 at batch 1–32 (inference and training), BERT-base "
+        "at 32–512 tokens (inference, batch 8), and 1, 2, 4, … threads up to the cores (ResNet-50 inference and "
+        "training, BERT inference, batch 8). fp32, every mode of each framework. A step takes 0.02–10 s on a "
+        "2-core CPU: 2 warm-up steps, then 3 repeats of one step."
+    ),
+    warmup_steps=2,
+    measured_steps=1,
+    repeats=3,
+    timeout_s=900,
+    shapes="standard",
+    sweeps=(
+        Sweep(phases=("inference", "train"), batch_sizes={"image-classification": SWEEP_BATCH_SIZES, "*": ()},
+              precisions=("fp32",), cuda_batch_sizes={"image-classification": (64, 128, 256, 512)},
+              purpose="ResNet-50: throughput and latency against batch size"),
+        Sweep(phases=("inference",), batch_sizes={"sentiment-analysis": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), shape_points=tuple({"seq_len": n} for n in SWEEP_SEQUENCE_LENGTHS),
+              purpose="BERT-base: cost against sequence length (attention's quadratic term)"),
+        Sweep(phases=("inference", "train"), batch_sizes={"image-classification": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), threads="powers-of-two", purpose="ResNet-50: scaling with threads"),
+        Sweep(phases=("inference",), batch_sizes={"sentiment-analysis": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), threads="powers-of-two", purpose="BERT-base: scaling with threads"),
+    ),
+)
+SWEEP_SUITES = ("sweep",)
 
 PRECISIONS_BY_DEVICE = {"cpu": ("fp32", "bf16"), "cuda": ("fp32", "bf16", "fp16")}
 FULL_SUITE_ONLY_PRECISIONS = ("fp16",)  # fp16 + loss scaling: the GPU sweep only

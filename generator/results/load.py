@@ -289,7 +289,8 @@ def load_results(results_dir: Path, *, include_busy: bool = False, repo_root: Pa
             "comparisons; rerun on a quiet machine",
             Severity.warning,
         ))
-    resultset.frame = build_frame(resultset.compared)
+    resultset.frame = build_frame(resultset.compared,
+                                  [r for r in resultset.performance if r.status is Status.ok])
     resultset.deployment_frame = build_deployment_frame(
         [r for r in resultset.deployment if include_busy or not r.environment.busy])
     resultset.distributed_frame = build_distributed_frame(

@@ -86,15 +86,39 @@ def utilisation_at_most_one(result: Result) -> Iterator[tuple[str, str]]:
         return
     if not 0 <= metrics.utilisation <= 1:
         yield "metrics.utilisation", f"{metrics.utilisation} is outside 0–1 — it is a fraction of the device's peak"
-    calibration = result.calibration
-    if calibration is None:
-        yield "calibration", "utilisation is given without the calibration it was measured against — add it"
-    elif not _close(metrics.utilisation, metrics.achieved_flops_per_s / calibration.peak_flops_per_s):
-        expected = metrics.achieved_flops_per_s / calibration.peak_flops_per_s
+    if metrics.utilisation_denominator == "machine-peak":
+        peak = result.machine_peak
+        if peak is None:
+            yield "machine_peak", "utilisation is against the machine peak, but there is no machine_peak — add it"
+            return
+        denominator, where = peak.peak_flops_per_s, "machine_peak.peak_flops_per_s"
+    else:
+        if result.calibration is None:
+            yield "calibration", "utilisation is given without the calibration it was measured against — add it"
+            return
+        denominator, where = result.calibration.peak_flops_per_s, "calibration.peak_flops_per_s"
+    if not _close(metrics.utilisation, metrics.achieved_flops_per_s / denominator):
+        expected = metrics.achieved_flops_per_s / denominator
         yield "metrics.utilisation", (
-            f"{metrics.utilisation:.3f} does not match achieved_flops_per_s / calibration.peak_flops_per_s "
+            f"{metrics.utilisation:.3f} does not match achieved_flops_per_s / {where} "
             f"= {expected:.3f} — recompute it"
         )
+
+
+def machine_peak_matches_run(result: Result) -> Iterator[tuple[str, str]]:
+    peak = getattr(result, "machine_peak", None)
+    if peak is None:
+        return
+    if peak.precision != result.config.precision:
+        yield "machine_peak.precision", (f"a {peak.precision.value} peak for a {result.config.precision.value} run — "
+                                         "use the peak of the run's precision")
+    if result.config.threads > peak.threads:
+        yield "machine_peak.threads", (f"the peak was measured on {peak.threads} threads, the run used "
+                                       f"{result.config.threads} — calibrate on all the cores the runs may use")
+    own = result.calibration
+    if own is not None and result.config.threads == peak.threads and not any(_close(w.peak_flops_per_s, own.peak_flops_per_s) and w.framework == own.framework
+                                   for w in peak.witnesses):
+        yield "machine_peak.witnesses", "the run's own calibration is not among the peak's witnesses — add it"
 
 
 def flops_match_throughput(result: Result) -> Iterator[tuple[str, str]]:
@@ -206,6 +230,7 @@ PERFORMANCE_RULES: tuple[Rule, ...] = (
     ci_contains_median,
     timing_matches_config,
     calibration_matches_run,
+    machine_peak_matches_run,
 )
 ACCURACY_RULES: tuple[Rule, ...] = (complete_environment, dates_in_the_past, accuracy_epochs_in_order)
 

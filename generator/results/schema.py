@@ -11,8 +11,11 @@ Conventions, stated once:
   forward + backward (3x forward) for a training step.
 - Throughput is samples per second of the median repeat; the confidence interval is a 95% bootstrap interval of
   the median over repeats.
-- ``utilisation`` = achieved FLOP/s / the device's peak FLOP/s measured by a matmul calibration in the same
-  framework, precision and thread settings on the same machine (``calibration``).
+- ``utilisation`` = achieved FLOP/s / the machine's peak FLOP/s for that precision: one denominator per machine,
+  the highest of a large-matmul calibration in PyTorch, in TensorFlow and in NumPy's BLAS (``machine_peak``), so
+  the two frameworks' utilisation divide by the same number. ``Metrics.utilisation_denominator`` says which was
+  used: results written before the machine peak existed divided by their own framework's calibration; the site
+  re-derives theirs from the calibrations they recorded (``generator.results.peaks``).
 
 This module imports no deep-learning framework: the site and the validators use it.
 """
@@ -95,13 +98,38 @@ class RunConfig(_Model):
 
 
 class Calibration(_Model):
-    """The device's achievable peak, measured by a large matmul in the same framework and precision."""
+    """The device's achievable peak as one library sees it: a large square matmul in one precision."""
 
     peak_flops_per_s: Positive
     matmul_size: int = Field(ge=1)
     dtype: str
-    framework: FrameworkId
+    framework: Literal["tensorflow", "pytorch", "numpy"] = Field(
+        description="The library that ran the matmul: a framework, or NumPy's BLAS as a third witness.")
     measured_at: dt.datetime
+
+
+class MachinePeak(_Model):
+    """One denominator per machine and precision: the highest calibration of all witnesses, beside the peak the
+    hardware's datasheet arithmetic gives (where it can be derived)."""
+
+    precision: Precision
+    threads: int = Field(ge=1, description="The threads every witness ran with: all the cores the runs use.")
+    peak_flops_per_s: Positive = Field(description="The highest witness: the measured peak of this machine.")
+    source: Literal["tensorflow", "pytorch", "numpy"] = Field(description="Which witness gave the peak.")
+    witnesses: list[Calibration] = Field(min_length=1, description="Every calibration that ran, each library's own.")
+    missing_witnesses: dict[str, str] = Field(
+        default_factory=dict, description="Witness → why it has no calibration (e.g. NumPy has no bfloat16 matmul).")
+    theoretical_flops_per_s: Positive | None = Field(
+        None, description="cores × clock × FLOPs per cycle per core, from /proc/cpuinfo and the cited table.")
+    theoretical_basis: str = Field(description="How the theoretical peak was derived, or why it could not be.")
+
+    @model_validator(mode="after")
+    def _peak_is_the_highest_witness(self) -> MachinePeak:
+        best = max(self.witnesses, key=lambda c: c.peak_flops_per_s)
+        if abs(best.peak_flops_per_s - self.peak_flops_per_s) > 1e-6 * self.peak_flops_per_s or best.framework != \
+                self.source:
+            raise ValueError("peak_flops_per_s and source must be the highest witness's")
+        return self
 
 
 class Metrics(_Model):
@@ -118,6 +146,10 @@ class Metrics(_Model):
     flops_per_sample: Positive
     achieved_flops_per_s: Positive
     utilisation: float | None = Field(None, ge=0, le=1)
+    utilisation_denominator: Literal["framework-calibration", "machine-peak"] = Field(
+        "framework-calibration",
+        description="What utilisation divides by: this framework's own calibration (results before the machine "
+                    "peak) or the machine's peak (``machine_peak``), the same for both frameworks.")
     parameter_count: int = Field(ge=1)
 
 
@@ -183,6 +215,7 @@ class PerformanceResult(_Model):
     metrics: Metrics | None = None
     timing: Timing | None = None
     calibration: Calibration | None = None
+    machine_peak: MachinePeak | None = None
     failure: Failure | None = None
 
     @model_validator(mode="after")

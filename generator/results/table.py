@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from generator.results.peaks import PeakSummary, machine_peaks, peak_key, utilisation
 from generator.results.schema import DeploymentResult, DistributedResult, PerformanceResult, Status
 
 # The columns of ``ResultSet.frame`` and of ``api/results.csv``, in order, with what each means. The downloads
@@ -45,8 +46,15 @@ COLUMNS: dict[str, str] = {
     "compile_s": "first_step_s minus a steady step, in compiled mode, seconds.",
     "flops_per_sample": "Model FLOPs per sample (1 MAC = 2 FLOPs; training counts forward + backward).",
     "achieved_flops_per_s": "flops_per_sample × throughput.",
-    "utilisation": "achieved_flops_per_s / the device's calibrated matmul peak (0–1).",
-    "peak_flops_per_s": "The calibrated matmul peak utilisation is measured against.",
+    "utilisation": "achieved_flops_per_s / the machine's peak for this precision (0–1): one denominator for both "
+                   "frameworks on a machine.",
+    "peak_flops_per_s": "The machine's measured peak: the highest large-matmul calibration of PyTorch, TensorFlow "
+                        "and NumPy recorded on this machine, device and precision on all its cores.",
+    "peak_source": "Which library's calibration gave the machine's peak (pytorch, tensorflow or numpy).",
+    "own_calibration_flops_per_s": "This run's own framework's calibration (a witness of the peak, not the "
+                                   "denominator).",
+    "theoretical_peak_flops_per_s": "cores × clock × FLOPs per cycle from /proc/cpuinfo and a cited table (empty "
+                                    "where it cannot be derived).",
     "parameter_count": "Parameters of the model.",
     "busy": "The machine was loaded during the run (left out of comparisons by default).",
     "foreign_cpu_share": "Share of the machine's CPU time other processes used during the run (0–1).",
@@ -59,9 +67,11 @@ COLUMNS: dict[str, str] = {
 UNCOMPARED_SUITES = ("smoke", "deploy-smoke", "distributed-smoke")
 
 
-def result_row(result: PerformanceResult) -> dict[str, Any]:
-    """One row of the frame / CSV for an ok performance result (columns as in :data:`COLUMNS`)."""
+def result_row(result: PerformanceResult, peaks: dict[tuple[str, str, str], PeakSummary]) -> dict[str, Any]:
+    """One row of the frame / CSV for an ok performance result (columns as in :data:`COLUMNS`); utilisation is
+    against the machine's peak in ``peaks`` (generator.results.peaks)."""
     config, env, metrics = result.config, result.environment, result.metrics
+    peak = peaks.get(peak_key(result))
     assert metrics is not None  # ok results always have metrics (the schema says so)
     finished = result.finished_at if result.finished_at.tzinfo else result.finished_at.replace(tzinfo=dt.UTC)
     return {
@@ -95,8 +105,11 @@ def result_row(result: PerformanceResult) -> dict[str, Any]:
         "compile_s": metrics.compile_s,
         "flops_per_sample": metrics.flops_per_sample,
         "achieved_flops_per_s": metrics.achieved_flops_per_s,
-        "utilisation": metrics.utilisation,
-        "peak_flops_per_s": result.calibration.peak_flops_per_s if result.calibration else None,
+        "utilisation": utilisation(result, peaks),
+        "peak_flops_per_s": peak.peak_flops_per_s if peak else None,
+        "peak_source": peak.source if peak else None,
+        "own_calibration_flops_per_s": result.calibration.peak_flops_per_s if result.calibration else None,
+        "theoretical_peak_flops_per_s": peak.theoretical_flops_per_s if peak else None,
         "parameter_count": metrics.parameter_count,
         "busy": env.busy,
         "foreign_cpu_share": env.foreign_cpu_share,
@@ -105,8 +118,11 @@ def result_row(result: PerformanceResult) -> dict[str, Any]:
     }
 
 
-def build_frame(results: list[PerformanceResult]) -> pd.DataFrame:
-    frame = pd.DataFrame([result_row(r) for r in results], columns=list(COLUMNS))
+def build_frame(results: list[PerformanceResult], all_results: list[PerformanceResult] | None = None) -> pd.DataFrame:
+    """``results`` as rows; the machine peaks come from ``all_results`` (default: ``results``), so a peak is the
+    same whichever subset of a machine's runs a page shows."""
+    peaks = machine_peaks(all_results if all_results is not None else results)
+    frame = pd.DataFrame([result_row(r, peaks) for r in results], columns=list(COLUMNS))
     # Missing measurements stay missing (NaN/None), never 0: the pages render them as "not measured".
     return frame.sort_values(["task", "phase", "framework", "mode", "precision", "batch_size", "measured_at"],
                              ignore_index=True) if len(frame) else frame

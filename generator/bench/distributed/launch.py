@@ -4,6 +4,10 @@
   it starts the workers (each in a session of its own) and ends them all when one fails (``--max-restarts 0``).
 - TensorFlow: one process per worker, each with a ``TF_CONFIG`` naming every worker's ``127.0.0.1:<free port>``.
   There is no launcher to notice a dead peer, so the first worker to exit with an error ends the run.
+  TensorFlow's gRPC server listens on every interface (``*:<port>``; it has no bind-address option), so where
+  the machine allows it (root on Linux, ``unshare`` and ``nsenter`` present) a run's workers share a network
+  namespace of their own holding only the loopback interface: nothing outside the run can reach their ports.
+  The run's ``launcher`` says whether that was so.
 
 Every process of a run carries a token in its environment (``ATLAS_DISTRIBUTED_RUN``); when the run ends (done,
 failed, timed out or interrupted) every process on the machine holding that token is killed, however deep or
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -79,6 +84,31 @@ def _die_with_runner() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
+def private_network_available() -> bool:
+    """Can a run's workers get a network namespace of their own (only loopback in it)?"""
+    return (sys.platform.startswith("linux") and os.geteuid() == 0
+            and all(shutil.which(tool) for tool in ("unshare", "nsenter", "ip")))
+
+
+PRIVATE_NETWORK_READY_S = 10.0
+
+
+def _private_network(token: str, folder: Path, log) -> list[str]:
+    """Start the namespace's holder (it brings loopback up, then sleeps; the run's token kills it with the run)
+    and return the prefix that starts a command inside it."""
+    ready = folder / "netns.ready"
+    holder = subprocess.Popen(["unshare", "--net", "--", "sh", "-c", f'ip link set lo up && : > "{ready}" && '
+                               "exec sleep 86400"], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                              env={**os.environ, TOKEN_ENV: token}, preexec_fn=_die_with_runner,
+                              start_new_session=True)
+    deadline = time.monotonic() + PRIVATE_NETWORK_READY_S
+    while not ready.exists():
+        if holder.poll() is not None or time.monotonic() > deadline:
+            raise OSError(f"the private network namespace did not start (unshare exited {holder.returncode})")
+        time.sleep(0.02)
+    return ["nsenter", f"--net=/proc/{holder.pid}/ns/net", "--"]
+
+
 @dataclass
 class Launched:
     returncodes: list[int | None]  # per process started here; None: killed at the timeout
@@ -89,7 +119,7 @@ class Launched:
 
 
 def run_processes(commands: list[list[str]], envs: list[dict[str, str]], folder: Path, timeout_s: float,
-                  fail_fast: bool) -> Launched:
+                  fail_fast: bool, private_network: bool = False) -> Launched:
     """Start every command (each in a session of its own: a terminal's Ctrl-C reaches only the runner), wait for all of them to exit or the first to fail
     (``fail_fast``) or the timeout, then kill whatever of the run is still alive."""
     token = uuid.uuid4().hex
@@ -99,9 +129,14 @@ def run_processes(commands: list[list[str]], envs: list[dict[str, str]], folder:
     timed_out = False
     with log_path.open("wb") as log:
         try:
+            try:
+                prefix = _private_network(token, folder, log) if private_network else []
+            except OSError as error:  # a run that cannot start is a recorded failure, like any other
+                log.write(f"{error}\n".encode())
+                return Launched([1] * len(commands), False, time.perf_counter() - started, str(error), [])
             for command, env in zip(commands, envs, strict=True):
                 processes.append(subprocess.Popen(
-                    command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                    [*prefix, *command], stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     env={**env, TOKEN_ENV: token}, cwd=env.get("ATLAS_REPO_ROOT"), preexec_fn=_die_with_runner,
                     start_new_session=True))
             deadline = time.monotonic() + timeout_s

@@ -80,9 +80,12 @@ def build_plan(suite_name: str, host: environment.Host, device: str = "cpu", tas
                     (ScalingKind.strong, suite.global_batch // workers), (ScalingKind.weak, suite.global_batch))
                 for scaling, per_worker in kinds:
                     engine = ENGINES[framework]
+                    launcher = engine["launcher"]
+                    if framework == "tensorflow" and launch.private_network_available():
+                        launcher += ", in a network namespace of its own (loopback only)"
                     plan.append(DistributedConfig(
                         suite=suite.name, task=task, framework=framework, engine=engine["engine"],
-                        launcher=engine["launcher"], backend=engine["backends"][device],
+                        launcher=launcher, backend=engine["backends"][device],
                         mode=methodology.DISTRIBUTED_MODES[framework], precision="fp32", device=device,
                         workers=workers, threads_per_worker=max(1, host.cpu_cores_logical // workers),
                         scaling=scaling, per_worker_batch=per_worker, global_batch=per_worker * workers,
@@ -178,7 +181,8 @@ class DistributedRunner:
                  **({"CUDA_VISIBLE_DEVICES": str(index)} if config.device == "cuda" else {})}
                 for index in range(config.workers)]
         commands = [[sys.executable, "-m", module, str(request)]] * config.workers
-        return launch.run_processes(commands, envs, folder, config.timeout_s, fail_fast=True)
+        return launch.run_processes(commands, envs, folder, config.timeout_s, fail_fast=True,
+                                    private_network="network namespace" in config.launcher)
 
     def reference(self, config: DistributedConfig) -> tuple[Path, str | None]:
         """The baseline's folder (its weights), running a reference-only baseline when none is there."""
