@@ -1,5 +1,6 @@
 """The Scaling out page in a real browser, built with synthetic distributed runs: its charts draw, the page fits a
-phone (390 px) and a desktop (1280 px) without scrolling sideways, and nothing reaches another host."""
+phone (390 px) and a desktop (1280 px) without scrolling sideways, nothing reaches another host, the menu lists it
+under Benchmarks, and axe-core finds no serious violation with its tables and charts present."""
 
 from __future__ import annotations
 
@@ -57,3 +58,18 @@ def test_the_menu_lists_the_page_under_benchmarks(scaling_site, browser):
     assert "Scaling out" in page.title()
     context.close()
     assert not log.problems(), log.problems()
+
+
+def test_axe_finds_no_serious_or_critical_violation_with_results(scaling_site, browser):
+    from .test_accessibility import AXE
+
+    assert AXE.is_file(), f"{AXE} missing: run `npm ci --prefix tools` (invoke test does)"
+    context, _ = open_context(browser)
+    page = context.new_page()
+    page.goto(scaling_site.base_url + PAGE, wait_until="networkidle")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    context.close()
+    serious = [f"{v['id']} ({v['impact']}): {v['help']} {[n['target'] for n in v['nodes'][:3]]}"
+               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not serious, "\n".join(serious)
