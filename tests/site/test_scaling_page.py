@@ -160,3 +160,12 @@ def test_the_site_builds_strictly_and_the_large_scale_claims_show_the_page(tmp_p
     downloads = (site / "benchmarks" / "data" / "index.html").read_text()
     assert "distributed.csv" in downloads and "scaling_efficiency" in downloads
     assert (site / "api" / "distributed.csv").read_text().count("\n") == len(runs())  # header + quiet runs
+
+
+def test_the_methodology_page_shows_the_distributed_suites_in_words_not_a_repr():
+    from generator.bench import methodology as harness
+    from generator.site import methodology
+
+    text = methodology.format_value(harness.DISTRIBUTED_SUITES)
+    assert "DistributedSuite(" not in text and "DeploySuite(" not in methodology.format_value(harness.DEPLOY_SUITES)
+    assert "distributed: Data-parallel training of ResNet-50" in text and "worker counts 1, 2" in text
