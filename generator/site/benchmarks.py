@@ -16,11 +16,12 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from generator.bench.accuracy.stats import summarise_all
 from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
 from generator.results.schema import FRAMEWORKS, PerformanceResult
-from generator.site import charts, machines_compared, markdown_pages
+from generator.site import charts, glance, machines_compared, markdown_pages
 from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
 from generator.site.context import Page, SiteContext
 from generator.site.environments import (
@@ -293,6 +294,18 @@ def _busy_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, st
     return rows
 
 
+def verdict_block(ctx: SiteContext, page: str, *, figures: bool, task_id: str | None = None,
+                  heading: str = "The answer, measured") -> Markup:
+    """The measured answer (generator.site.glance) for one page: every speed task, or only ``task_id``."""
+    names = framework_names(ctx)
+    tasks = (task_id,) if task_id else PERFORMANCE_TASKS
+    found = glance.findings(machine_groups(ctx.results.frame), tasks, {t: _task_title(ctx, t) for t in tasks},
+                            names, comparisons)
+    accuracy = glance.accuracy_line(summarise_all(getattr(ctx.results, "accuracy", [])), names)
+    return glance.block(page, found, names, accuracy=accuracy, figures=figures, heading=heading,
+                        task_pages={} if task_id else {t: task_page_path(t) for t in tasks})
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Pages.
 # --------------------------------------------------------------------------------------------------------------
@@ -337,6 +350,7 @@ def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Ma
         })
     body = markdown_pages.md_render(
         "benchmarks/overview.md.j2",
+        verdict=glance.raw(verdict_block(ctx, OVERVIEW_PAGE, figures=True)),
         tasks=tasks,
         frameworks=list(names.values()),
         downloads=links.downloads(),
@@ -413,6 +427,7 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
     body = markdown_pages.md_render(
         "benchmarks/task.md.j2",
         **machines_compared.side_by_side(per_machine),
+        verdict=glance.raw(verdict_block(ctx, path, figures=True, task_id=task_id, heading="Who was faster")),
         title=_task_title(ctx, task_id),
         entry=entry,
         edit=edit,
