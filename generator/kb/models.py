@@ -307,9 +307,25 @@ class UseCase(Strict):
         min_length=1, description="Framework ids we recommend (several = either)."
     )
     rationale: Text
+    tips: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="For a recommendation of several frameworks (\"either\"): per recommended framework id, what "
+        "would tip the choice to it, e.g. a runtime the team already runs.",
+    )
     claims: list[Id] = Field(default_factory=list)
     sources: list[Id] = Field(min_length=1)
     last_reviewed: PastDate
+
+    @model_validator(mode="after")
+    def _tips_for_recommended(self) -> UseCase:
+        if self.tips and len(self.recommendation) < 2:
+            raise ValueError("'tips' says what tips an \"either\" one way; this use case recommends one framework "
+                             "— Tip: remove 'tips' or recommend several frameworks")
+        stray = [framework for framework in self.tips if framework not in self.recommendation]
+        if stray:
+            raise ValueError(f"'tips' names {', '.join(stray)}, which 'recommendation' does not list — Tip: give "
+                             "tips only for the recommended frameworks")
+        return self
 
 
 class BenchmarkTask(Strict):
