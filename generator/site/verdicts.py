@@ -29,7 +29,7 @@ from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, MeasuredCompa
 from generator.results.load import ResultSet
 from generator.results.schema import DeploymentResult, DeployOutcome
 from generator.site.benchmarks import PERFORMANCE_TASKS, Comparison, Machine, comparisons, machine_groups
-from generator.site.charts import number
+from generator.site.charts import interval, number
 
 # A claim about "large-scale models" is settled only by models at least this big (BERT-base has 110 M).
 LARGE_MODEL_PARAMETERS = 1_000_000_000
@@ -79,7 +79,7 @@ class Side:
         if self.exact:
             return f"{name} {number(self.value)}{self.unit}"
         mode = f", {self.mode}" if self.mode else ""
-        return f"{name} {number(self.value)}{self.unit} [{number(self.low)}–{number(self.high)}{mode}]"
+        return f"{name} {number(self.value)}{self.unit} [{interval(self.low, self.high, self.value, brackets=False)}{mode}]"
 
 
 @dataclass(frozen=True)
