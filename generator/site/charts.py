@@ -235,6 +235,14 @@ CHARTS_SCRIPT = r"""/* Framework Atlas charts: embed Vega-Lite specs in the page
     rule: { color: "#d0d0d0" },
     boxplot: { rule: { color: "#d0d0d0" } }
   };
+  /* On a phone: the legend under the plot, fewer ticks, text at full size, and long category labels
+     ("inference · eager · fp32 · b8") broken into lines at their separators, so the plot keeps most of the width. */
+  var PHONE = {
+    legend: { orient: "bottom", direction: "horizontal", labelFontSize: 11, titleFontSize: 11 },
+    axis: { labelFontSize: 11, titleFontSize: 11, tickCount: 4, labelOverlap: true },
+    axisY: { labelExpr: "split(datum.label, ' · ')", labelLimit: 110 },
+    title: { fontSize: 13, subtitleFontSize: 11 }
+  };
   var embedded = [];
 
   function isObject(value) { return value && typeof value === "object" && !Array.isArray(value); }
@@ -264,7 +272,11 @@ CHARTS_SCRIPT = r"""/* Framework Atlas charts: embed Vega-Lite specs in the page
     if (!element || !source || element.getAttribute("data-theme") === theme) { return; }
     element.setAttribute("data-theme", theme);
     var spec = JSON.parse(source.textContent);
-    if (spec.usermeta && spec.usermeta.responsive) { spec.width = Math.max(120, figure.clientWidth - 240); }
+    var narrow = figure.clientWidth < 600;
+    if (spec.usermeta && spec.usermeta.responsive) {
+      spec.width = Math.max(120, figure.clientWidth - (narrow ? 120 : 240));
+    }
+    if (narrow) { spec.config = merge(spec.config || {}, PHONE); }
     if (theme === "dark") { spec.config = merge(spec.config || {}, DARK); }
     window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).then(function (result) {
       embedded = embedded.filter(function (item) {
