@@ -57,3 +57,31 @@ document$.subscribe(function () {
     fit();
   });
 })();
+
+/* The fact-check: a link to one claim (#claim-...) opens its entry; the section filter of the summary table (the
+   status filter needs no script). */
+(function () {
+  function openTarget() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id && document.getElementById(id);
+    var entry = target && target.closest("details");
+    if (entry && !entry.open) { entry.open = true; target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", openTarget);
+  document$.subscribe(function () {
+    openTarget();
+    var select = document.getElementById("atlas-section");
+    if (!select || select.hasAttribute("data-ready")) { return; }
+    select.setAttribute("data-ready", "");
+    select.closest(".atlas-filter").hidden = false;
+    select.addEventListener("change", function () {
+      document.querySelectorAll(".atlas-factcheck tr[data-section]").forEach(function (row) {
+        if (select.value && row.getAttribute("data-section") !== select.value) {
+          row.setAttribute("data-hidden-section", "");
+        } else {
+          row.removeAttribute("data-hidden-section");
+        }
+      });
+    });
+  });
+})();
