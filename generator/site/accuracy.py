@@ -153,7 +153,7 @@ def _exhibits(comparison: AccuracyComparison, names: dict[str, str], where: str)
         points = [comparison.frameworks[f].curve[index] for f in frameworks]
         table_rows.append([
             index + 1,
-            *[f"{_percent(p.test_accuracy_mean)} ± {100 * p.test_accuracy_std:.2f}" for p in points],
+            *[f"{_percent(p.test_accuracy_mean)} ± {_percent(p.test_accuracy_std)}" for p in points],
             *[f"{p.train_loss_mean:.4f} ± {p.train_loss_std:.4f}" for p in points],
         ])
     table = charts.Table(headers, table_rows)

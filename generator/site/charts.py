@@ -380,12 +380,14 @@ def number(value: float | None, unit: str = "", *, places: int | None = None) ->
     return f"{text} {unit}".strip()
 
 
-def interval(low: float | None, high: float | None, median: float | None, *, brackets: bool = True) -> str:
-    """``[21.3–22.9]``: a confidence interval with the decimal places of its median."""
+def interval(low: float | None, high: float | None, median: float | None, *, brackets: bool = True,
+             places: int | None = None) -> str:
+    """``[21.3–22.9]``: a confidence interval with the decimal places of its median (or ``places``)."""
     if low is None or high is None or median is None or math.isnan(low) or math.isnan(high):
         text = "interval not measured"
     else:
-        places = decimals(median) if 0.01 <= abs(median) else None
+        if places is None:
+            places = decimals(median) if 0.01 <= abs(median) else None
         text = f"{number(low, places=places)}–{number(high, places=places)}"
     return f"[{text}]" if brackets else text
 

@@ -36,7 +36,7 @@ from generator.site.environments import ENVIRONMENTS_PAGE, FACTCHECK_PAGE
 from generator.site.markup import inert, paragraphs, render, text
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
 from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, PageKit, badge, long_date
-from generator.site.verdicts import ClaimVerdicts, all_verdicts
+from generator.site.verdicts import DATASET_NAMES, ClaimVerdicts, all_verdicts
 
 SECTION = "Fact-check"
 
@@ -105,7 +105,7 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links,
         deviation = f" ± {spread.std:.2%} (standard deviation)" if spread.std is not None else ""
         items.append(Markup("<li>{}: mean final test accuracy {}{} over {} seeds on {}</li>").format(
             inert(names.get(framework, framework)), inert(f"{spread.mean:.2%}"), inert(deviation), spread.n,
-            inert(comparison.dataset)))
+            inert(DATASET_NAMES.get(comparison.dataset, comparison.dataset))))
     return Markup("<p>{}: {}</p>\n<ul>\n{}\n</ul>").format(heading, inert(comparison.verdict),
                                                            Markup("\n").join(items))
 

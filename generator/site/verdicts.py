@@ -38,6 +38,11 @@ DEPLOYMENT_TASK = "deployment"
 DEPLOYMENT_SUITE = "deploy"
 
 
+# Readers' names for the datasets the accuracy results record by id.
+DATASET_NAMES = {"sklearn-digits": "the scikit-learn digits"}
+PERCENT_PLACES = 2
+
+
 class Outcome(StrEnum):
     holds = "holds"
     does_not_hold = "does not hold"
@@ -76,10 +81,12 @@ class Side:
 
     def text(self, names: dict[str, str]) -> str:
         name = names.get(self.framework, self.framework)
+        places = PERCENT_PLACES if self.unit == "%" else None  # accuracies differ in the second decimal
         if self.exact:
-            return f"{name} {number(self.value)}{self.unit}"
+            return f"{name} {number(self.value, places=places)}{self.unit}"
         mode = f", {self.mode}" if self.mode else ""
-        return f"{name} {number(self.value)}{self.unit} [{interval(self.low, self.high, self.value, brackets=False)}{mode}]"
+        spread = interval(self.low, self.high, self.value, brackets=False, places=places)
+        return f"{name} {number(self.value, places=places)}{self.unit} [{spread}{mode}]"
 
 
 @dataclass(frozen=True)
@@ -206,7 +213,8 @@ def accuracy_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -
         if summary.task not in tasks:
             continue
         verdict = _accuracy_task(compares, summary, names)
-        yield MachineVerdict(f"accuracy-parity runs on {summary.dataset} ({summary.epochs} epochs)", None,
+        dataset = DATASET_NAMES.get(summary.dataset, summary.dataset.replace("-", " "))
+        yield MachineVerdict(f"accuracy-parity runs on {dataset} ({summary.epochs} epochs)", None,
                              _roll_up([verdict]), (verdict,))
 
 
