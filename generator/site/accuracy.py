@@ -42,6 +42,7 @@ SETTING_LABELS: dict[str, str] = {
     "optimizer": "Optimiser",
     "peak_learning_rate": "Peak learning rate",
     "lr_schedule": "Learning-rate schedule",
+    "warmup_epochs": "Warm-up epochs",
     "adam_beta1": "Adam β₁",
     "adam_beta2": "Adam β₂",
     "adam_epsilon": "Adam ε",

@@ -56,6 +56,7 @@ def pages(ctx: SiteContext) -> list[Page]:
             "trends": kit.link("future trends", "future-trends.md"),
             "sources": kit.link("Sources", "sources.md"),
             "api": kit.link("The JSON API", "api.md"),
+            "article": kit.link("a comparison article", "fact-check.md", "the-article"),
         },
     )
     return [kit.page("Home", body, section="Home", order=0,

@@ -38,6 +38,9 @@ DEPLOYMENT_TASK = "deployment"
 DEPLOYMENT_SUITE = "deploy"
 
 
+# Readers' names for the models of the deployment tasks, which the results record by task id.
+TASK_MODELS = {"image-classification": "ResNet-50", "sentiment-analysis": "BERT-base",
+               "object-detection": "YOLOv8n"}
 # Readers' names for the datasets the accuracy results record by id.
 DATASET_NAMES = {"sklearn-digits": "the scikit-learn digits"}
 PERCENT_PLACES = 2
@@ -301,7 +304,7 @@ def coverage_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -
             sides = tuple(Side(f, working[f], working[f], working[f],
                                f" of {len(counts[f])} cells work ({shares[f]:.0f}%)", exact=True)
                           for f in FRAMEWORK_ORDER)
-            failed = "; ".join(f"{c.config.path} ({c.config.task}): {_failure_line(c)}"
+            failed = "; ".join(f"{c.config.path} ({TASK_MODELS.get(c.config.task, c.config.task)}): {_failure_line(c)}"
                                for c in group.cells if c.outcome is not DeployOutcome.ok)
             difference = abs(shares[FRAMEWORK_ORDER[0]] - shares[FRAMEWORK_ORDER[1]])
             if compares.favours is not None:
