@@ -98,7 +98,7 @@ def summary(found: list[Finding], names: dict[str, str]) -> str:
     total = sum(counts.values())
     if not total:
         return "Nothing has been measured in both frameworks yet, so the speed question is open."
-    parts = [f"{names[fw]} was faster in {counts[fw]}" for fw in names if counts[fw]]
+    parts = [f"{names[fw]} was faster in {counts[fw]}" for fw in sorted(names, key=lambda f: -counts[f]) if counts[fw]]
     close = counts[None]
     wins = " and ".join(parts) if parts else "neither framework was faster in any"
     sentence = f"In each framework's best mode, {wins} of {total} comparisons"

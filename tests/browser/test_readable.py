@@ -93,3 +93,34 @@ def test_home_shows_measured_numbers_in_its_first_screen(site, screen):
     }""")
     assert RATIO.search(first_screen), f"no measured ratio in the first screen at {name} width: {first_screen[:400]}"
     assert page.locator("#verdict").bounding_box()["y"] < page.viewport_size["height"] / 2
+
+
+def test_the_fact_check_filters_by_status_and_section_and_opens_a_linked_claim(site, browser):
+    context, log = open_context(browser, viewport=WIDTHS["desktop"])
+    page = context.new_page()
+    page.goto(site.base_url + "/fact-check/", wait_until="load")
+    rows = page.locator(".atlas-factcheck tr[data-status]")
+    total = rows.count()
+    assert total > 10
+
+    def visible() -> list[tuple[str, str]]:
+        return page.eval_on_selector_all(
+            ".atlas-factcheck tr[data-status]",
+            "rows => rows.filter(r => r.offsetParent !== null).map(r => [r.dataset.status, r.dataset.section])")
+
+    page.check("#atlas-status-supported")
+    shown = visible()
+    assert shown and len(shown) < total and {status for status, _ in shown} == {"supported"}
+    page.check("#atlas-status-all")
+    assert len(visible()) == total
+    section = page.eval_on_selector("#atlas-section option:nth-child(3)", "o => o.value")
+    page.select_option("#atlas-section", section)
+    shown = visible()
+    assert shown and {s for _, s in shown} == {section}
+    page.select_option("#atlas-section", "")
+    assert len(visible()) == total
+    claim = page.eval_on_selector(".atlas-factcheck tr[data-status] a[href^='#claim-']", "a => a.hash")
+    page.click(f".atlas-factcheck a[href='{claim}']")
+    assert page.eval_on_selector(f"[id='{claim[1:]}']", "a => a.closest('details').open")
+    assert not log.problems(), log.problems()
+    context.close()
