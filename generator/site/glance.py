@@ -92,8 +92,9 @@ def tally(found: list[Finding]) -> Counter:
     return Counter(comparison.winner() for finding in found for comparison in finding.comparisons)
 
 
-def summary(found: list[Finding], names: dict[str, str]) -> str:
-    """One sentence over every comparison: who won how many, the largest gap, and what that means for a choice."""
+def summary(found: list[Finding], names: dict[str, str], *, tally_line: bool = True) -> str:
+    """One sentence over every comparison: who won how many, the largest gap, and what that means for a choice
+    (only the last with ``tally_line=False``, for a page about one task, whose lines say the rest)."""
     counts = tally(found)
     total = sum(counts.values())
     if not total:
@@ -111,11 +112,11 @@ def summary(found: list[Finding], names: dict[str, str]) -> str:
     leaders = [fw for fw in names if counts[fw] and counts[fw] == max(counts[f] for f in names)]
     others = total - (counts[leaders[0]] if leaders else 0)
     if len(leaders) == 1 and counts[leaders[0]] > others:
-        sentence += (f" For a choice: speed favours {names[leaders[0]]} on the machines measured, but not in every "
-                     "setup, so check the task and precision you care about.")
+        choice = (f"For a choice: speed favours {names[leaders[0]]} on the machines measured, but not in every "
+                  "setup, so check the task and precision you care about.")
     else:
-        sentence += " For a choice: speed does not single out one framework here; decide on the use case."
-    return sentence
+        choice = "For a choice: speed does not single out one framework here; decide on the use case."
+    return f"{sentence} {choice}" if tally_line else choice
 
 
 def machines_line(found: list[Finding]) -> str:
@@ -145,6 +146,7 @@ def accuracy_line(comparisons: list[Any], names: dict[str, str]) -> str | None:
 def block(page: str, found: list[Finding], names: dict[str, str], *, accuracy: str | None,
           task_pages: dict[str, str], figures: bool, heading: str = "The answer, measured") -> Markup:
     """The verdict block for ``page``: a summary sentence, one line per task and phase, accuracy, and links."""
+    single = len({finding.task_id for finding in found}) == 1 and not task_pages  # a page about that task
     tasks: dict[str, dict[str, Any]] = {}
     for finding in found:
         entry = tasks.setdefault(finding.task_id, {
@@ -159,8 +161,9 @@ def block(page: str, found: list[Finding], names: dict[str, str], *, accuracy: s
     html = render(
         "_verdict.html.j2",
         heading=heading,
-        summary=summary(found, names),
+        summary=summary(found, names, tally_line=not single),
         tasks=list(tasks.values()),
+        single=single,
         machines=machines_line(found),
         accuracy=accuracy,
         accuracy_url=relative_url(page, ACCURACY_PAGE),
