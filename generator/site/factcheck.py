@@ -251,6 +251,6 @@ def pages(ctx: SiteContext) -> list[Page]:
         contribute=links.to("contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
         glossary=links.to("glossary", "glossary.md"),
     )
-    return [kit.page("Fact-check", body, section=SECTION, order=0,
+    return [kit.page("Fact-check", body, section=SECTION, order=0, collapse_sources=True,
                      description="Every claim of the article with its verdict, evidence, sources and our "
                                  "measurements.")]

@@ -122,5 +122,10 @@ def test_the_fact_check_filters_by_status_and_section_and_opens_a_linked_claim(s
     claim = page.eval_on_selector(".atlas-factcheck tr[data-status] a[href^='#claim-']", "a => a.hash")
     page.click(f".atlas-factcheck a[href='{claim}']")
     assert page.eval_on_selector(f"[id='{claim[1:]}']", "a => a.closest('details').open")
+    cite = page.eval_on_selector("details.atlas-claim[open] .atlas-cite a", "a => a.hash")
+    page.click(f"details.atlas-claim[open] .atlas-cite a[href='{cite}']")
+    page.wait_for_timeout(100)
+    assert page.eval_on_selector(f"[id='{cite[1:]}']", "li => li.closest('details').open"), \
+        "a citation number opens the folded list of sources at its source"
     assert not log.problems(), log.problems()
     context.close()
