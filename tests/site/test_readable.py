@@ -124,6 +124,6 @@ def test_the_fact_check_summary_lists_every_claim_once_with_status_and_section(r
     assert {status for status, _ in rows} == statuses
     for status in statuses:  # a filter for every status that occurs
         assert f'id="atlas-status-{status}"' in page.markdown
-    assert page.markdown.count("<details") == len(repo_ctx.kb.claims)
+    assert page.markdown.count('<details class="atlas-claim">') == len(repo_ctx.kb.claims)
     article = page.markdown[page.markdown.index("The article checked here"):]
     assert "not recorded" in article and "http" not in article[:article.index("</p>")]
