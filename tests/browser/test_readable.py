@@ -28,7 +28,8 @@ LAY_OUT_EVERYTHING = """async () => {
 
 # Every table wider than the box it is shown in: Material's scroll box (which reaches a little into the page
 # margin) or, for a table outside one, the article's text column. On a phone every table of three or more columns
-# is a column of cards, and a desktop table that does not fit becomes cards too, so none may be wider.
+# is a column of cards, and a desktop table that does not fit becomes cards too, so none may be wider; only a long
+# reference list (every run) scrolls sideways, and then its first column must stay in view.
 TOO_WIDE = """() => {
   const column = document.querySelector(".md-content__inner");
   const out = [];
@@ -37,7 +38,9 @@ TOO_WIDE = """() => {
     const visible = box ? box.clientWidth : column.clientWidth;
     const wide = box ? box.scrollWidth > box.clientWidth + 1
                      : table.getBoundingClientRect().right > column.getBoundingClientRect().right + 1;
-    if (wide) {
+    const first = table.querySelector("tbody td");
+    const kept = box && first && getComputedStyle(first).position === "sticky";  // its first column stays in view
+    if (wide && !kept) {
       const head = table.querySelector("th, td");
       out.push(`${Math.round(table.getBoundingClientRect().width)} px table starting "${head ? head.textContent.trim().slice(0, 40) : ""}" in a ${visible} px box`);
     }
