@@ -3,6 +3,12 @@
     python benchmarks/harness_overhead.py                          # PyTorch eager, batch 1, 224×224
     python benchmarks/harness_overhead.py --framework tensorflow   # TensorFlow graph mode
     python benchmarks/harness_overhead.py --rounds 6 --steps 10
+    python benchmarks/harness_overhead.py --suite sweep --batch-size 16  # one point of the sweep suite
+
+With ``--suite sweep`` the harness side runs the sweep point's own configuration (its shape, threads and mode, as
+``generator.bench.plan`` plans it), and the stored result of that point, when there is one, is printed beside
+the two sides: the figure the site shows, next to the same model in a bare loop. Target for a sweep point: within
+5%.
 
 Each round is one fresh process with the worker's environment (threads, seeds), configured by the framework
 adapter exactly as the worker configures it. Inside it, the two sides alternate: the harness side is the worker's
@@ -31,10 +37,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from generator.bench import environment, methodology, registry, stats, timing, worker
+from generator.bench import environment, methodology, plan, registry, stats, timing, worker
 from generator.bench.frameworks import load_adapter
 from generator.bench.runner import worker_env
-from generator.results.schema import RunConfig
+from generator.results.schema import PerformanceResult, RunConfig
 
 MODES = {"pytorch": "eager", "tensorflow": "graph"}
 
@@ -46,6 +52,28 @@ def make_config(framework: str, batch_size: int, steps: int, repeats: int, image
                      threads=environment.usable_cores(), inter_op_threads=methodology.INTER_OP_THREADS,
                      channels_last=True, shape=shape, warmup_steps=3, measured_steps=steps, repeats=repeats,
                      timeout_s=900)
+
+
+def sweep_point(host: environment.Host, framework: str, batch_size: int) -> RunConfig:
+    """The sweep suite's own ResNet-50 inference configuration at this batch, in the script's mode."""
+    filters = plan.Filters(frameworks=(framework,), tasks=("image-classification",), modes=(MODES[framework],),
+                           precisions=("fp32",), phases=("inference",))
+    for config in plan.build_plan("sweep", "cpu", host, filters):
+        if config.batch_size == batch_size and config.threads == host.cpu_cores_logical:
+            return config
+    raise SystemExit(f"the sweep suite has no ResNet-50 inference point at batch {batch_size}: use one of "
+                     f"{', '.join(map(str, methodology.SWEEP_BATCH_SIZES))}")
+
+
+def stored_sweep_result(results_dir: Path, host: environment.Host, config: RunConfig) -> PerformanceResult | None:
+    """The latest ok stored result of the same sweep point (steps and repeats aside) on this machine."""
+    same = ("task", "framework", "mode", "precision", "phase", "batch_size", "threads", "shape", "device")
+    found = []
+    for path in sorted((results_dir / host.machine_slug("cpu")).glob("*.sweep.*.json")):
+        result = PerformanceResult.model_validate_json(path.read_text(encoding="utf-8"))
+        if result.status == "ok" and all(getattr(result.config, k) == getattr(config, k) for k in same):
+            found.append(result)
+    return max(found, key=lambda r: r.finished_at) if found else None
 
 
 def bare_loop(config: RunConfig) -> list[float]:
@@ -113,6 +141,10 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=10, help="steps per repeat")
     parser.add_argument("--repeats", type=int, default=3, help="repeats per round")
     parser.add_argument("--rounds", type=int, default=4, help="fresh processes, each pairing the two sides")
+    parser.add_argument("--suite", choices=["overhead", "sweep"], default="overhead",
+                        help="sweep: time one point of the sweep suite (ResNet-50 inference at --batch-size)")
+    parser.add_argument("--results-dir", type=Path, default=Path("data/results"),
+                        help="where to look for the sweep point's stored result")
     parser.add_argument("--round", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.round:
@@ -120,8 +152,12 @@ def main() -> int:
         print(json.dumps(paired_round(RunConfig.model_validate(request["config"]), request["harness_first"])))
         return 0
 
-    config = make_config(args.framework, args.batch_size, args.steps, args.repeats, args.image_size)
     host = environment.capture_host()
+    if args.suite == "sweep":
+        config = sweep_point(host, args.framework, args.batch_size).model_copy(
+            update={"measured_steps": args.steps, "repeats": args.repeats, "warmup_steps": 3})
+    else:
+        config = make_config(args.framework, args.batch_size, args.steps, args.repeats, args.image_size)
     meter = environment.CpuShareMeter()
     meter.start()
     sides: dict[str, list[float]] = {"harness": [], "bare": []}
@@ -134,7 +170,7 @@ def main() -> int:
     foreign = meter.stop()
     median = {name: statistics.median(times) / config.measured_steps for name, times in sides.items()}
     best = {name: min(times) / config.measured_steps for name, times in sides.items()}
-    print(f"ResNet-50 inference, {config.framework} {config.mode}, fp32, batch {config.batch_size}, "
+    print(f"ResNet-50 inference ({config.suite} point), {config.framework} {config.mode}, fp32, batch {config.batch_size}, "
           f"{config.shape['image_size']}×{config.shape['image_size']}, {config.threads} threads, "
           f"{args.rounds} processes × 2 × {config.repeats} repeats × {config.measured_steps} steps per side")
     print(f"machine: {host.machine_label('cpu')}; load at start {host.load_at_start[0]:.2f}; "
@@ -147,6 +183,15 @@ def main() -> int:
     empty = timing.measure(lambda: None, lambda _: None, warmup_steps=1, repeats=5, measured_steps=100_000)
     loop_s = min(empty.repeat_times_s) / 100_000
     print(f"  timing loop alone: {loop_s * 1e6:.2f} µs/step = {loop_s / best['bare']:.4%} of a bare step")
+    if args.suite == "sweep":
+        stored = stored_sweep_result(args.results_dir, host, config)
+        if stored is None:
+            print("  stored sweep result: none for this point on this machine (run `invoke bench --suite sweep`)")
+        else:
+            step = stored.metrics.step_time_s_median
+            print(f"  stored sweep result ({stored.result_id}): median {step * 1e3:8.2f} ms/step "
+                  f"({stored.metrics.throughput_samples_per_s:7.2f} samples/s), measured {stored.finished_at:%Y-%m-%d %H:%M} "
+                  f"UTC; vs this run's bare median: {step / median['bare'] - 1:+.2%} (target within 5%)")
     low, high = stats.bootstrap_median_ci(paired)
     print(f"  per process (harness median / bare median − 1): {', '.join(f'{p:+.2%}' for p in paired)}")
     print(f"harness overhead: {statistics.median(paired):+.2%} median of the paired processes (95% CI "

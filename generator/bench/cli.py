@@ -9,6 +9,8 @@ Examples::
     atlas bench --reproduce data/results/<machine>/<id>.json
     atlas bench --suite deploy                      # every export path of every model, on this machine's CPU
     atlas bench --suite deploy-smoke --path torch-onnx,tf-onnx --task image-classification
+    atlas bench --suite distributed                 # data-parallel training, 1 and 2 workers, both engines
+    atlas bench --suite distributed-smoke --framework pytorch --workers 1,2
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def _csv(values: list[str] | None) -> tuple[str, ...]:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="atlas bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--suite", choices=[*methodology.SUITES, "accuracy", *methodology.DEPLOY_SUITES],
+    p.add_argument("--suite", choices=[*methodology.SUITES, "accuracy", *methodology.DEPLOY_SUITES,
+                                        *methodology.DISTRIBUTED_SUITES],
                    default="standard")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
                    help="auto: the GPU if nvidia-smi finds one, else the CPU")
@@ -62,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--epochs", type=int, help="accuracy suite: epochs per run")
     p.add_argument("--path", action="append",
                    help="deploy suites: export path ids, repeatable or comma-separated (e.g. torch-onnx,tf-litert-int8)")
+    p.add_argument("--workers", action="append",
+                   help="distributed suites: worker counts, repeatable or comma-separated (e.g. 1,2)")
     return p
 
 
@@ -116,6 +121,53 @@ def _run_deploy(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _run_distributed(args: argparse.Namespace, console: Console) -> int:
+    from generator.bench.distributed.runner import FRAMEWORKS, DistributedRunner
+    from generator.bench.distributed.runner import build_plan as build_distributed_plan
+
+    host = environment.capture_host(["atlas", "bench", *(sys.argv[1:] if args.argv is None else args.argv)])
+    unknown = set(_csv(args.framework)) - set(FRAMEWORKS)
+    if unknown:
+        console.print(f"unknown framework(s): {', '.join(sorted(unknown))} — use {', '.join(FRAMEWORKS)}")
+        return 1
+    try:
+        workers = {int(count) for count in _csv(args.workers)}
+    except ValueError:
+        console.print(f"--workers takes whole numbers, got {', '.join(_csv(args.workers))} — e.g. --workers 1,2")
+        return 1
+    device = _resolve_device(args.device, host)
+    plan = [config for config in build_distributed_plan(args.suite, host, device, tasks=_csv(args.task),
+                                                        frameworks=_csv(args.framework), timeout_s=args.timeout)
+            if not workers or config.workers in workers]
+    title = f"{args.suite} suite on {host.machine_label(device)}"
+    if args.dry_run:
+        console.print(report.distributed_plan_table(plan, f"{title}: {len(plan)} runs"))
+        return 0
+    if not plan:
+        console.print("nothing to run: the filters (or this machine's cores / GPUs) leave no run")
+        return 0
+    wait_s = args.quiet_wait if args.quiet_wait is not None else methodology.QUIET_WAIT_S.get(
+        "smoke" if args.suite.endswith("smoke") else "standard", 0.0)
+    host = _wait_for_quiet(host, wait_s, console)
+    if host.busy_at_start():
+        console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
+    with report.SuiteProgress(console, len(plan)) as progress:
+        outcome = DistributedRunner(args.results_dir, host, progress).run(plan, resume=args.resume,
+                                                                          retry_failed=args.retry_failed)
+    rows = outcome.kept + outcome.written
+    if rows:
+        console.print(report.distributed_summary_table(rows, title))
+    for warning in outcome.warnings:
+        console.print(f"[yellow]warning: {warning}")
+    failed = sum(result.status == "failed" for _, result in outcome.written)
+    console.print(f"{len(outcome.written)} result(s) written to {args.results_dir / host.machine_slug(device)} "
+                  f"({failed} failed), {len(outcome.kept)} kept from before")
+    if outcome.interrupted:
+        console.print("[yellow]interrupted: every finished result is saved; run again with --resume to continue")
+        return EXIT_INTERRUPTED
+    return 0
+
+
 def _resolve_device(requested: str, host: environment.Host) -> str:
     return ("cuda" if host.gpu else "cpu") if requested == "auto" else requested
 
@@ -141,6 +193,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.suite in methodology.DEPLOY_SUITES:
         args.argv = argv
         return _run_deploy(args, console)
+    if args.suite in methodology.DISTRIBUTED_SUITES:
+        args.argv = argv
+        return _run_distributed(args, console)
 
     host = environment.capture_host(["atlas", "bench", *(sys.argv[1:] if argv is None else argv)])
     if args.reproduce:

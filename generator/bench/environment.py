@@ -34,6 +34,10 @@ def _read(path: str) -> str:
         return ""
 
 
+def cpuinfo_text() -> str:
+    return _read("/proc/cpuinfo")
+
+
 def cpu_model() -> str:
     match = re.search(r"^model name\s*:\s*(.+)$", _read("/proc/cpuinfo"), re.MULTILINE)
     return match.group(1).strip() if match else (platform.processor() or platform.machine())

@@ -43,7 +43,7 @@ QUIET_LOAD_PER_CORE = 0.5
 # Before a suite whose results are meant for the site, the runner waits up to this long for the load average to
 # fall under that threshold: the 1-minute average lags by about a minute, so a suite started right after another
 # job (or another suite) would otherwise be flagged busy for that job's load. Smoke numbers mean nothing: no wait.
-QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0}
+QUIET_WAIT_S = {"smoke": 0.0, "standard": 180.0, "full": 300.0, "sweep": 180.0}
 
 # --- Threads and numerics -----------------------------------------------------------------------------------
 # CPU: both frameworks get the same intra-op thread count (all the cores the process may use) and one inter-op
@@ -95,6 +95,13 @@ class Sweep:
     precisions: tuple[str, ...] | None = None
     purpose: str = ""
     measured_steps: int | None = None  # overrides the suite's (latency percentiles need many steps)
+    # Each entry is one point: the task's shape with these fields replaced (e.g. {"seq_len": 256}).
+    shape_points: tuple[dict[str, int], ...] = ({},)
+    # "all": every core the process may use; "powers-of-two": 1, 2, 4, … up to them (and the count itself).
+    threads: str = "all"
+    # On a GPU, more batch sizes per task beyond ``batch_sizes`` (memory, not time, is the limit there: a size
+    # that does not fit is recorded as an out-of-memory result, which is where the sweep ends).
+    cuda_batch_sizes: dict[str, tuple[int, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +114,7 @@ class Suite:
     timeout_s: float  # per run, the whole subprocess (start-up and compilation included)
     sweeps: tuple[Sweep, ...]
     devices: tuple[str, ...] = ("cpu", "cuda")
+    shapes: str | None = None  # which of the tasks' SHAPES (default: the suite's own name)
 
 
 SUITES: dict[str, Suite] = {
@@ -189,6 +197,41 @@ SUITES: dict[str, Suite] = {
     ),
 }
 
+# How cost grows with the work. Every point is a normal result of the speed harness (its own process, raw repeats),
+# in fp32, every mode of each framework: which one is a framework's "best" can change with the batch, and a
+# crossover is only visible if both sides were measured at every point. The thread sweep repeats two points of the
+# other sweeps on fewer cores; the 2-thread point is the same configuration as theirs and runs once.
+SWEEP_BATCH_SIZES = (1, 2, 4, 8, 16, 32)
+SWEEP_SEQUENCE_LENGTHS = (32, 64, 128, 256, 512)
+SWEEP_FIXED_BATCH = 8
+SUITES["sweep"] = Suite(
+    name="sweep",
+    description=(
+        "Cost against the work at the standard shapes: ResNet-50 at batch 1–32 (inference and training), BERT-base "
+        "at 32–512 tokens (inference, batch 8), and 1, 2, 4, … threads up to the cores (ResNet-50 inference and "
+        "training, BERT inference, batch 8). fp32, every mode of each framework. A step takes 0.02–10 s on a "
+        "2-core CPU: 2 warm-up steps, then 3 repeats of one step."
+    ),
+    warmup_steps=2,
+    measured_steps=1,
+    repeats=3,
+    timeout_s=900,
+    shapes="standard",
+    sweeps=(
+        Sweep(phases=("inference", "train"), batch_sizes={"image-classification": SWEEP_BATCH_SIZES, "*": ()},
+              precisions=("fp32",), cuda_batch_sizes={"image-classification": (64, 128, 256, 512)},
+              purpose="ResNet-50: throughput and latency against batch size"),
+        Sweep(phases=("inference",), batch_sizes={"sentiment-analysis": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), shape_points=tuple({"seq_len": n} for n in SWEEP_SEQUENCE_LENGTHS),
+              purpose="BERT-base: cost against sequence length (attention's quadratic term)"),
+        Sweep(phases=("inference", "train"), batch_sizes={"image-classification": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), threads="powers-of-two", purpose="ResNet-50: scaling with threads"),
+        Sweep(phases=("inference",), batch_sizes={"sentiment-analysis": (SWEEP_FIXED_BATCH,), "*": ()},
+              precisions=("fp32",), threads="powers-of-two", purpose="BERT-base: scaling with threads"),
+    ),
+)
+SWEEP_SUITES = ("sweep",)
+
 PRECISIONS_BY_DEVICE = {"cpu": ("fp32", "bf16"), "cuda": ("fp32", "bf16", "fp16")}
 FULL_SUITE_ONLY_PRECISIONS = ("fp16",)  # fp16 + loss scaling: the GPU sweep only
 
@@ -254,3 +297,64 @@ DEPLOY_RECALIBRATE_BATCH_NORM = ("object-detection",)
 # nothing. The deployment suite therefore sets those three bias vectors to 0 (scores ≈ 0.5) in the shared weights,
 # for both frameworks alike; the speed benchmarks keep the prior (speed does not depend on bias values).
 DEPLOY_DETECTOR_ZERO_CLASS_BIAS = True
+
+
+# --- Distributed data-parallel training ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class DistributedSuite:
+    """How data-parallel training is measured (``atlas bench --suite distributed``).
+
+    Per task and framework, three runs on one machine: 1 worker × ``global_batch`` (the baseline of both scaling
+    kinds), ``workers`` × ``global_batch / workers`` (strong scaling: the global batch fixed) and ``workers`` ×
+    ``global_batch`` (weak scaling: the per-worker batch fixed). The machine's cores are split evenly between the
+    workers, so every run uses the same total cores and the baseline is the 1-worker run with those cores.
+    """
+
+    name: str
+    description: str
+    shapes: str  # which of the tasks' SHAPES (smoke, standard)
+    tasks: tuple[str, ...]
+    global_batch: int  # the strong-scaling global batch, the weak-scaling per-worker batch and the check's batch
+    worker_counts: tuple[int, ...]
+    warmup_steps: int  # includes the timed first step
+    measured_steps: int  # per repeat
+    repeats: int
+    timeout_s: float  # per run: every worker's start-up, the check step and the timed steps
+
+
+DISTRIBUTED_SUITES: dict[str, DistributedSuite] = {
+    "distributed-smoke": DistributedSuite(
+        name="distributed-smoke",
+        description="Both engines at 1 and 2 workers on the tasks' tiny smoke shapes: checks launch, the "
+                    "equivalence step, timing and collection end to end. Its timings mean nothing.",
+        shapes="smoke", tasks=("image-classification", "sentiment-analysis"), global_batch=4, worker_counts=(1, 2),
+        warmup_steps=1, measured_steps=2, repeats=2, timeout_s=240,
+    ),
+    "distributed": DistributedSuite(
+        name="distributed",
+        description="Data-parallel training of ResNet-50 (224×224) and BERT-base (128 tokens), fp32, at the "
+                    "standard suite's training batch of 8: 1 worker × 8, 2 workers × 4 (strong scaling) and 2 "
+                    "workers × 8 (weak scaling), the cores split evenly between the workers. A step takes seconds "
+                    "on a CPU, so a repeat is one step: 2 warm-up steps, then 5 repeats.",
+        shapes="standard", tasks=("image-classification", "sentiment-analysis"), global_batch=8,
+        worker_counts=(1, 2), warmup_steps=2, measured_steps=1, repeats=5, timeout_s=900,
+    ),
+}
+
+# The engines, as each framework ships them. PyTorch: DistributedDataParallel in processes started by torchrun,
+# gloo on CPUs, NCCL on GPUs. TensorFlow: MultiWorkerMirroredStrategy in processes configured by TF_CONFIG, its
+# ring collectives on CPUs, NCCL on GPUs. PyTorch runs eager (DDP's own mode); TensorFlow runs its custom training
+# step under tf.function (the strategy's documented path: strategy.run inside a tf.function).
+DISTRIBUTED_MODES = {"pytorch": "eager", "tensorflow": "graph"}
+# The equivalence check: one SGD step from the same seeded weights on the same global batch, split between the
+# workers, with the forward pass in inference mode (batch norm from its running statistics, no dropout), so a
+# sample's gradient does not depend on which worker holds it and any difference is the engine's gradient averaging
+# and update. In the timed training steps batch norm keeps per-worker statistics in both frameworks, as DDP and the
+# strategy do by default (PyTorch's SyncBatchNorm has no CPU path). The bar: the 2-worker weights equal the
+# 1-worker weights to float32 summation order, per tensor max |w_2 − w_1| over that tensor's largest update. A wrong
+# average (a sum instead of a mean, one worker's gradients left out) is off by 50-100% of the update. Summation order
+# is not: but through ResNet-50's 50 layers, with oneDNN choosing other convolution kernels for a batch of 4 than of
+# 8, single elements move by up to ~0.2% of the update (2.2e-3 measured on this machine; the median tensor 1.5e-4),
+# hence 1%.
+DISTRIBUTED_EQUIVALENCE_RTOL = 1e-2
+DISTRIBUTED_EQUIVALENCE_ATOL = 1e-6  # for a tensor whose update is (near) zero: its absolute difference

@@ -47,14 +47,13 @@ def build_plan(suite_name: str, device: str, host: environment.Host, filters: Fi
     frameworks = [f for f in DEFAULT_FRAMEWORKS if _keep(f, filters.frameworks)]
     tasks = [t for t in registry.task_packages() if _keep(t, filters.tasks)]
     precisions = device_precisions(device, suite_name, host)
-    threads = host.cpu_cores_logical
     configs: dict[str, RunConfig] = {}
     for task in tasks:
         common = registry.load_common(task)
-        shape = dict(common.SHAPES[suite_name])
-        for sweep in suite.sweeps:
+        base_shape = dict(common.SHAPES[suite.shapes or suite_name])
+        for sweep, shape, threads in _points(suite, base_shape, host.cpu_cores_logical):
             for phase in (p for p in sweep.phases if p in common.PHASES and _keep(p, filters.phases)):
-                for batch_size in sweep.batch_sizes.get(task, sweep.batch_sizes["*"]):
+                for batch_size in _batch_sizes(sweep, task, device):
                     for precision in (p for p in (sweep.precisions or precisions)
                                       if p in precisions and _keep(p, filters.precisions)):
                         for framework in frameworks:
@@ -74,6 +73,34 @@ def build_plan(suite_name: str, device: str, host: environment.Host, filters: Fi
                                 )
                                 configs.setdefault(config_key(config), config)
     return list(configs.values())
+
+
+def thread_counts(policy: str, cores: int) -> tuple[int, ...]:
+    """``all``: (cores,); ``powers-of-two``: 1, 2, 4, … below the cores, then the cores themselves."""
+    if policy == "all":
+        return (cores,)
+    if policy != "powers-of-two":
+        raise ValueError(f"unknown thread policy {policy!r}: use 'all' or 'powers-of-two'")
+    counts, n = [], 1
+    while n < cores:
+        counts.append(n)
+        n *= 2
+    return (*counts, cores)
+
+
+def _points(suite: methodology.Suite, base_shape: dict[str, int], cores: int):
+    """Every (sweep, shape, threads) point of a suite, in order."""
+    for sweep in suite.sweeps:
+        for override in sweep.shape_points:
+            for threads in thread_counts(sweep.threads, cores):
+                yield sweep, {**base_shape, **override}, threads
+
+
+def _batch_sizes(sweep: methodology.Sweep, task: str, device: str) -> tuple[int, ...]:
+    sizes = sweep.batch_sizes.get(task, sweep.batch_sizes["*"])
+    if device == "cuda" and sweep.cuda_batch_sizes:
+        sizes = (*sizes, *sweep.cuda_batch_sizes.get(task, ()))
+    return sizes
 
 
 def config_key(config: RunConfig) -> str:

@@ -16,10 +16,21 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from generator.results.schema import DeployConfig, DeploymentResult, PerformanceResult, RunConfig, Status
+from generator.results.schema import (
+    DeployConfig,
+    DeploymentResult,
+    DistributedConfig,
+    DistributedResult,
+    PerformanceResult,
+    RunConfig,
+    Status,
+)
 
 
-def describe(config: RunConfig | DeployConfig) -> str:
+def describe(config: RunConfig | DeployConfig | DistributedConfig) -> str:
+    if isinstance(config, DistributedConfig):
+        return (f"{config.task} · {config.framework} · {config.workers} worker(s) × {config.per_worker_batch} "
+                f"({config.scaling.value})")
     if isinstance(config, DeployConfig):
         return f"{config.task} · {config.path} ({config.format} → {config.runtime})"
     return (f"{config.task} · {config.framework} · {config.mode} · {config.precision} · {config.phase} · "
@@ -128,4 +139,34 @@ def deploy_summary_table(rows: list[tuple[Path, DeploymentResult]], title: str) 
             _fmt(c.throughput_samples_per_s if c else None, ".2f"),
             _fmt(c.artifact_bytes / 1e6 if c else None, ".1f"), _fmt(c.export_s if c else None, ".1f"),
             _fmt(c.peak_rss_mb if c else None, ".0f"), r.failure.message[:120] if r.failure else "")
+    return table
+
+
+def distributed_plan_table(plan: list[DistributedConfig], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("#", "task", "framework", "engine", "backend", "workers", "threads each", "scaling",
+                   "batch per worker", "global batch", "timeout s"):
+        table.add_column(column)
+    for index, c in enumerate(plan, 1):
+        table.add_row(str(index), c.task, c.framework, c.engine, c.backend, str(c.workers), str(c.threads_per_worker),
+                      c.scaling.value, str(c.per_worker_batch), str(c.global_batch), f"{c.timeout_s:g}")
+    return table
+
+
+def distributed_summary_table(rows: list[tuple[Path, DistributedResult]], title: str) -> Table:
+    table = Table(title=title)
+    for column in ("task", "framework", "workers", "scaling", "status", "samples/s (95% CI)", "step s",
+                   "startup s", "comm. share", "check (rel. diff)", "why not ok"):
+        table.add_column(column, overflow="fold")
+    for _, r in rows:
+        m, e = r.metrics, r.equivalence
+        throughput = f"{m.throughput_samples_per_s:.2f} ({m.throughput_ci95[0]:.2f}–{m.throughput_ci95[1]:.2f})" \
+            if m else "—"
+        check = "reference" if r.config.workers == 1 else (
+            "—" if e is None else f"{'pass' if e.passed else 'FAIL'} ({e.max_rel_diff:.1e})")
+        table.add_row(r.config.task, r.config.framework, str(r.config.workers), r.config.scaling.value,
+                      r.status.value + (" (busy)" if r.environment.busy else ""), throughput,
+                      _fmt(m.step_time_s_median if m else None, ".2f"), _fmt(m.startup_s if m else None, ".2f"),
+                      _fmt(m.communication_share if m else None, ".0%"), check,
+                      r.failure.message[:120] if r.failure else "")
     return table

@@ -11,7 +11,9 @@
 - A worker dies with its runner (``generator.bench.worker.die_with_runner``): a runner killed with SIGKILL leaves
   no orphan loading the machine under the next measurement.
 - The device's peak is calibrated once per (framework, device, precision, threads) per suite, in its own
-  subprocess, the first time a run needs it.
+  subprocess, the first time a run needs it, and so is the machine's peak for the run's precision: every witness
+  (both frameworks and NumPy) on all the cores, the highest of them the denominator of every utilisation
+  (``generator.bench.peaks``), whichever framework the run uses.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.bench import environment, methodology, stats
+from generator.bench import environment, methodology, peaks, stats
 from generator.bench.plan import config_key
 from generator.bench.worker import RUNNER_PID_ENV
 from generator.results.identity import run_identity, runtime_versions, version_slug
@@ -41,6 +43,7 @@ from generator.results.schema import (
     Environment,
     Failure,
     FailureKind,
+    MachinePeak,
     Metrics,
     PerformanceResult,
     RunConfig,
@@ -216,6 +219,7 @@ class SuiteRunner:
         self.host = host
         self.progress = progress  # generator.bench.report.Progress, or None for silence
         self.calibrations: dict[tuple[Any, ...], Calibration | None] = {}
+        self.machine_peaks: dict[tuple[Any, ...], MachinePeak | None] = {}
         self.report = SuiteReport()
 
     def planned_identity(self, config: RunConfig) -> str:
@@ -262,8 +266,37 @@ class SuiteRunner:
                                             f"({reason.kind}): utilisation not reported — {reason.message[:300]}")
         return self.calibrations[key]
 
+    def machine_peak_for(self, config: RunConfig) -> MachinePeak | None:
+        """The machine's peak in the run's precision on all its cores: one denominator for every run, whatever
+        its framework or thread count (a 1-thread run's utilisation is its share of the whole machine)."""
+        threads = self.host.cpu_cores_logical if config.device == "cpu" else config.threads
+        key = (config.device, config.precision, threads, config.inter_op_threads, config.tf32)
+        if key not in self.machine_peaks:
+            witnesses, missing = [], {}
+            for framework in DISTRIBUTIONS:
+                if installed_version(framework) == "not installed":
+                    missing[framework] = "not installed on this machine"
+                    continue
+                found = self.calibration_for(config.model_copy(update={"framework": framework, "threads": threads}))
+                if found is None:
+                    missing[framework] = "its calibration failed (see the suite's warnings)"
+                else:
+                    witnesses.append(found)
+            outcome = run_worker("calibrate-numpy", config.model_copy(update={"threads": threads}),
+                                 CALIBRATION_TIMEOUT_S)
+            if outcome.payload is not None and outcome.payload.get("status") == "ok":
+                witnesses.append(Calibration.model_validate(outcome.payload["calibration"]))
+            else:
+                missing["numpy"] = failure_of(outcome, CALIBRATION_TIMEOUT_S).message.splitlines()[0]
+            theoretical = ((None, "not derived for GPUs here: a datasheet figure would be cited data")
+                           if config.device != "cpu" else
+                           peaks.theoretical_cpu_peak(environment.cpuinfo_text(), threads, config.precision))
+            self.machine_peaks[key] = peaks.machine_peak(config.precision, threads, witnesses, missing, theoretical)
+        return self.machine_peaks[key]
+
     def run_one(self, config: RunConfig, result_id: str) -> PerformanceResult:
         calibration = self.calibration_for(config)
+        machine_peak = self.machine_peak_for(config)
         load_before = os.getloadavg()
         meter = environment.CpuShareMeter()
         meter.start()
@@ -273,15 +306,16 @@ class SuiteRunner:
         foreign_share = meter.stop()
         env = self._environment(config, outcome.payload, load_before, os.getloadavg(), foreign_share)
         common = {"result_id": result_id, "config": config, "started_at": started, "finished_at": finished,
-                  "environment": env, "calibration": calibration}
+                  "environment": env, "calibration": calibration, "machine_peak": machine_peak}
         if outcome.payload is None or outcome.payload.get("status") != "ok":
             return PerformanceResult(status=Status.failed, failure=failure_of(outcome, config.timeout_s), **common)
         metrics = stats.run_metrics(
             batch_size=config.batch_size, measured_steps=config.measured_steps, train=config.phase == "train",
             compiled=config.mode != "eager", payload=outcome.payload,
-            peak_flops_per_s=calibration.peak_flops_per_s if calibration else None)
+            peak_flops_per_s=machine_peak.peak_flops_per_s if machine_peak else None)
+        metrics["utilisation_denominator"] = "machine-peak"
         if metrics["utilisation"] is not None and metrics["utilisation"] > 1:
-            self.report.warnings.append(f"{result_id}: achieved FLOP/s above the calibrated peak "
+            self.report.warnings.append(f"{result_id}: achieved FLOP/s above the machine's measured peak "
                                         f"({metrics['utilisation']:.2f}×): utilisation not recorded")
             metrics["utilisation"] = None
         measurement = outcome.payload["measurement"]

@@ -2,7 +2,7 @@
 
 ``REQUEST`` is a JSON object (inline, or the path of a file holding it)::
 
-    {"action": "run" | "calibrate", "config": RunConfig as JSON, "output": "/path/payload.json"}
+    {"action": "run" | "calibrate" | "calibrate-numpy", "config": RunConfig as JSON, "output": "/path/payload.json"}
 
 The worker imports exactly one framework, measures, and writes a payload to ``output``: ``{"status": "ok", ...}``,
 or ``{"status": "failed", "failure": {"kind", "message"}}`` for a failure it can name (unsupported, out of
@@ -26,7 +26,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from generator.bench import methodology, registry, timing
+from generator.bench import methodology, peaks, registry, timing
 from generator.bench.frameworks import load_adapter
 from generator.bench.frameworks.common import Unsupported
 from generator.results.schema import RunConfig
@@ -76,6 +76,12 @@ def run(adapter: Any, config: RunConfig) -> dict[str, Any]:
 
 def handle(request: dict[str, Any]) -> dict[str, Any]:
     config = RunConfig.model_validate(request["config"])
+    if request["action"] == "calibrate-numpy":  # the third witness of the machine's peak: no framework imported
+        try:
+            calibration = peaks.numpy_calibration(config.precision, config.device)
+        except peaks.NoWitness as error:
+            return {"status": "failed", "failure": {"kind": "unsupported", "message": str(error)}}
+        return {"status": "ok", "calibration": calibration.model_dump(mode="json")}
     adapter = load_adapter(config.framework)
     try:
         adapter.configure(config.device, config.precision, config.threads, config.inter_op_threads, config.tf32)

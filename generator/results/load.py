@@ -24,13 +24,28 @@ import pandas as pd
 from pydantic import ValidationError
 
 from generator.problems import Problem, Severity, relative
-from generator.results.rules import ACCURACY_RULES, DEPLOYMENT_RULES, PERFORMANCE_RULES, Result
-from generator.results.schema import AccuracyResult, DeploymentResult, PerformanceResult, ResultFile, Status
+from generator.results.rules import (
+    ACCURACY_RULES,
+    DEPLOYMENT_RULES,
+    DISTRIBUTED_RULES,
+    PERFORMANCE_RULES,
+    Result,
+)
+from generator.results.schema import (
+    AccuracyResult,
+    DeploymentResult,
+    DistributedResult,
+    PerformanceResult,
+    ResultFile,
+    Status,
+)
 from generator.results.table import (
     COLUMNS,
     DEPLOYMENT_COLUMNS,
+    DISTRIBUTED_COLUMNS,
     UNCOMPARED_SUITES,
     build_deployment_frame,
+    build_distributed_frame,
     build_frame,
 )
 
@@ -169,7 +184,7 @@ def read_result(path: Path, repo_root: Path | None = None) -> _FileReport:
             where = ".".join(str(part) for part in loc)
             message = _schema_message(item)
             if item["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-                where, message = "kind", "must be 'performance', 'accuracy' or 'deployment'"
+                where, message = "kind", "must be 'performance', 'accuracy', 'deployment' or 'distributed'"
             problems.append(problem(f"{where}: {message}" if where else message, line_of(loc)))
         return _FileReport(None, problems)
 
@@ -178,7 +193,7 @@ def read_result(path: Path, repo_root: Path | None = None) -> _FileReport:
         problems.append(problem(f"result_id: {result.result_id!r} must equal the file name ({path.stem!r}.json)",
                                 line_of(("result_id",))))
     rules = {PerformanceResult: PERFORMANCE_RULES, AccuracyResult: ACCURACY_RULES,
-             DeploymentResult: DEPLOYMENT_RULES}[type(result)]
+             DeploymentResult: DEPLOYMENT_RULES, DistributedResult: DISTRIBUTED_RULES}[type(result)]
     for rule in rules:
         for where, message in rule(result):
             loc = tuple(int(part) if part.isdigit() else part for part in where.split("."))
@@ -202,6 +217,8 @@ class ResultSet:
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(COLUMNS)))
     # Every deployment cell, failed ones included, busy ones only with include_busy (api/deployment.csv).
     deployment_frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DEPLOYMENT_COLUMNS)))
+    # Every distributed run, failed ones included, busy ones only with include_busy (api/distributed.csv).
+    distributed_frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=list(DISTRIBUTED_COLUMNS)))
 
     @property
     def performance(self) -> list[PerformanceResult]:
@@ -214,6 +231,10 @@ class ResultSet:
     @property
     def deployment(self) -> list[DeploymentResult]:
         return [r for r in self.results if isinstance(r, DeploymentResult)]
+
+    @property
+    def distributed(self) -> list[DistributedResult]:
+        return [r for r in self.results if isinstance(r, DistributedResult)]
 
     @property
     def failed(self) -> list[Result]:
@@ -268,9 +289,12 @@ def load_results(results_dir: Path, *, include_busy: bool = False, repo_root: Pa
             "comparisons; rerun on a quiet machine",
             Severity.warning,
         ))
-    resultset.frame = build_frame(resultset.compared)
+    resultset.frame = build_frame(resultset.compared,
+                                  [r for r in resultset.performance if r.status is Status.ok])
     resultset.deployment_frame = build_deployment_frame(
         [r for r in resultset.deployment if include_busy or not r.environment.busy])
+    resultset.distributed_frame = build_distributed_frame(
+        [r for r in resultset.distributed if include_busy or not r.environment.busy])
     return resultset
 
 

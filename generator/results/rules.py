@@ -16,11 +16,13 @@ from generator.results.schema import (
     AccuracyResult,
     DeploymentResult,
     DeployOutcome,
+    DistributedResult,
     PerformanceResult,
+    ScalingKind,
     Status,
 )
 
-Result = PerformanceResult | AccuracyResult | DeploymentResult
+Result = PerformanceResult | AccuracyResult | DeploymentResult | DistributedResult
 
 _PLACEHOLDERS = {"", "unknown", "n/a", "na", "none", "null", "?", "todo"}
 _RELATIVE_TOLERANCE = 0.05  # derived figures must agree with what they are derived from within 5%
@@ -84,15 +86,39 @@ def utilisation_at_most_one(result: Result) -> Iterator[tuple[str, str]]:
         return
     if not 0 <= metrics.utilisation <= 1:
         yield "metrics.utilisation", f"{metrics.utilisation} is outside 0–1 — it is a fraction of the device's peak"
-    calibration = result.calibration
-    if calibration is None:
-        yield "calibration", "utilisation is given without the calibration it was measured against — add it"
-    elif not _close(metrics.utilisation, metrics.achieved_flops_per_s / calibration.peak_flops_per_s):
-        expected = metrics.achieved_flops_per_s / calibration.peak_flops_per_s
+    if metrics.utilisation_denominator == "machine-peak":
+        peak = result.machine_peak
+        if peak is None:
+            yield "machine_peak", "utilisation is against the machine peak, but there is no machine_peak — add it"
+            return
+        denominator, where = peak.peak_flops_per_s, "machine_peak.peak_flops_per_s"
+    else:
+        if result.calibration is None:
+            yield "calibration", "utilisation is given without the calibration it was measured against — add it"
+            return
+        denominator, where = result.calibration.peak_flops_per_s, "calibration.peak_flops_per_s"
+    if not _close(metrics.utilisation, metrics.achieved_flops_per_s / denominator):
+        expected = metrics.achieved_flops_per_s / denominator
         yield "metrics.utilisation", (
-            f"{metrics.utilisation:.3f} does not match achieved_flops_per_s / calibration.peak_flops_per_s "
+            f"{metrics.utilisation:.3f} does not match achieved_flops_per_s / {where} "
             f"= {expected:.3f} — recompute it"
         )
+
+
+def machine_peak_matches_run(result: Result) -> Iterator[tuple[str, str]]:
+    peak = getattr(result, "machine_peak", None)
+    if peak is None:
+        return
+    if peak.precision != result.config.precision:
+        yield "machine_peak.precision", (f"a {peak.precision.value} peak for a {result.config.precision.value} run — "
+                                         "use the peak of the run's precision")
+    if result.config.threads > peak.threads:
+        yield "machine_peak.threads", (f"the peak was measured on {peak.threads} threads, the run used "
+                                       f"{result.config.threads} — calibrate on all the cores the runs may use")
+    own = result.calibration
+    if own is not None and result.config.threads == peak.threads and not any(_close(w.peak_flops_per_s, own.peak_flops_per_s) and w.framework == own.framework
+                                   for w in peak.witnesses):
+        yield "machine_peak.witnesses", "the run's own calibration is not among the peak's witnesses — add it"
 
 
 def flops_match_throughput(result: Result) -> Iterator[tuple[str, str]]:
@@ -204,6 +230,7 @@ PERFORMANCE_RULES: tuple[Rule, ...] = (
     ci_contains_median,
     timing_matches_config,
     calibration_matches_run,
+    machine_peak_matches_run,
 )
 ACCURACY_RULES: tuple[Rule, ...] = (complete_environment, dates_in_the_past, accuracy_epochs_in_order)
 
@@ -283,4 +310,110 @@ DEPLOYMENT_RULES: tuple[Rule, ...] = (
     deploy_throughput_consistent,
     deploy_outcome_matches_fidelity,
     deploy_versions_recorded,
+)
+
+
+# --- Distributed results ----------------------------------------------------------------------------------------
+
+
+def distributed_batches_consistent(result: Result) -> Iterator[tuple[str, str]]:
+    """The scaling kind is what the batches say: strong keeps the global batch, weak the per-worker batch."""
+    if not isinstance(result, DistributedResult):
+        return
+    c = result.config
+    if c.global_batch != c.per_worker_batch * c.workers:
+        yield "config.global_batch", (f"{c.global_batch} is not per_worker_batch × workers = "
+                                      f"{c.per_worker_batch * c.workers}")
+    expected = {ScalingKind.baseline: c.workers == 1,
+                ScalingKind.strong: c.workers > 1 and c.global_batch == c.equivalence_batch,
+                ScalingKind.weak: c.workers > 1 and c.per_worker_batch == c.equivalence_batch}
+    if not expected[c.scaling]:
+        yield "config.scaling", (f"{c.scaling.value!r} does not fit {c.workers} worker(s) × {c.per_worker_batch} "
+                                 f"(baseline: 1 worker; strong: global batch = {c.equivalence_batch}; weak: "
+                                 f"per-worker batch = {c.equivalence_batch})")
+    if c.device == "cpu" and c.workers * c.threads_per_worker > result.environment.cpu_cores_logical:
+        yield "config.threads_per_worker", (
+            f"{c.workers} × {c.threads_per_worker} threads exceed the machine's "
+            f"{result.environment.cpu_cores_logical} cores — each worker gets its share of the cores")
+
+
+def distributed_timing_matches_config(result: Result) -> Iterator[tuple[str, str]]:
+    """Every worker's every repeat is stored, and a repeat's time is the slowest worker's."""
+    timing = getattr(result, "timing", None)
+    if not isinstance(result, DistributedResult) or timing is None:
+        return
+    c = result.config
+    if len(timing.repeat_times_s) != c.repeats:
+        yield "timing.repeat_times_s", f"{len(timing.repeat_times_s)} repeat times for repeats = {c.repeats}"
+    if len(timing.worker_repeat_times_s) != c.workers:
+        yield "timing.worker_repeat_times_s", f"{len(timing.worker_repeat_times_s)} workers' times for {c.workers}"
+        return
+    if any(len(times) != len(timing.repeat_times_s) for times in timing.worker_repeat_times_s):
+        yield "timing.worker_repeat_times_s", "every worker needs one time per repeat"
+        return
+    slowest = [max(times) for times in zip(*timing.worker_repeat_times_s, strict=True)]
+    if any(not _close(a, b, 1e-6) for a, b in zip(slowest, timing.repeat_times_s, strict=True)):
+        yield "timing.repeat_times_s", "a repeat's time must be the slowest worker's time for it"
+    if timing.step_times_s and len(timing.step_times_s) != c.repeats * c.measured_steps:
+        yield "timing.step_times_s", (f"{len(timing.step_times_s)} step times for repeats × measured_steps = "
+                                      f"{c.repeats * c.measured_steps}")
+
+
+def distributed_throughput_consistent(result: Result) -> Iterator[tuple[str, str]]:
+    metrics, timing = getattr(result, "metrics", None), getattr(result, "timing", None)
+    if not isinstance(result, DistributedResult) or metrics is None or timing is None:
+        return
+    c = result.config
+    median = statistics.median(timing.repeat_times_s)
+    expected = c.global_batch * c.measured_steps / median
+    if not _close(metrics.throughput_samples_per_s, expected):
+        yield "metrics.throughput_samples_per_s", (
+            f"{metrics.throughput_samples_per_s:.4g} is not global_batch × measured_steps / median repeat time "
+            f"= {expected:.4g}")
+    low, high = metrics.throughput_ci95
+    if not low * (1 - 1e-9) <= metrics.throughput_samples_per_s <= high * (1 + 1e-9):
+        yield "metrics.throughput_ci95", "the interval does not contain the median throughput"
+    if not _close(metrics.step_time_s_median, median / c.measured_steps):
+        yield "metrics.step_time_s_median", "is not the median repeat time / measured_steps"
+
+
+def distributed_equivalence_consistent(result: Result) -> Iterator[tuple[str, str]]:
+    """A check says pass exactly when its numbers are within its tolerance; the 1-worker run is the reference."""
+    if not isinstance(result, DistributedResult):
+        return
+    check = result.equivalence
+    if result.config.workers == 1:
+        if check is not None:
+            yield "equivalence", "a 1-worker run is the reference of the check; it has no check of its own"
+        return
+    if check is None:
+        if result.status is Status.ok:
+            yield "equivalence", "a multi-worker run needs its equivalence check"
+        return
+    within = check.max_rel_diff <= check.rtol and check.initial_max_abs_diff <= check.atol
+    if check.passed and not within:
+        yield "equivalence.passed", (f"true, but max_rel_diff {check.max_rel_diff:.3g} > rtol {check.rtol:g} or the "
+                                     "initial weights differ — it failed")
+    if not check.passed and within and result.status is Status.ok:
+        yield "equivalence.passed", "false on an ok run — a failed check makes the run failed (stage equivalence)"
+
+
+def distributed_versions_recorded(result: Result) -> Iterator[tuple[str, str]]:
+    if not isinstance(result, DistributedResult):
+        return
+    if not result.versions:
+        yield "versions", "no package versions — the harness records the framework's"
+    for name, version in result.versions.items():
+        if version.strip().lower() in _PLACEHOLDERS:
+            yield f"versions.{name}", "is empty or a placeholder — the harness records every package's version"
+
+
+DISTRIBUTED_RULES: tuple[Rule, ...] = (
+    complete_environment,
+    dates_in_the_past,
+    distributed_batches_consistent,
+    distributed_timing_matches_config,
+    distributed_throughput_consistent,
+    distributed_equivalence_consistent,
+    distributed_versions_recorded,
 )

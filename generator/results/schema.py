@@ -2,7 +2,8 @@
 
 One JSON file per run under ``data/results/<device-slug>/<result_id>.json``, one kind per model: ``performance``
 (a speed run), ``accuracy`` (a training run of the parity experiment), ``deployment`` (a model exported along one
-path and run in its runtime). A failed run is a result too (with its reason) so a crash, an out-of-memory, a
+path and run in its runtime), ``distributed`` (data-parallel training on N workers of a framework's own
+engine). A failed run is a result too (with its reason) so a crash, an out-of-memory, a
 timeout or a converter that rejects a model is visible instead of silently missing.
 
 Conventions, stated once:
@@ -10,8 +11,11 @@ Conventions, stated once:
   forward + backward (3x forward) for a training step.
 - Throughput is samples per second of the median repeat; the confidence interval is a 95% bootstrap interval of
   the median over repeats.
-- ``utilisation`` = achieved FLOP/s / the device's peak FLOP/s measured by a matmul calibration in the same
-  framework, precision and thread settings on the same machine (``calibration``).
+- ``utilisation`` = achieved FLOP/s / the machine's peak FLOP/s for that precision: one denominator per machine,
+  the highest of a large-matmul calibration in PyTorch, in TensorFlow and in NumPy's BLAS (``machine_peak``), so
+  the two frameworks' utilisation divide by the same number. ``Metrics.utilisation_denominator`` says which was
+  used: results written before the machine peak existed divided by their own framework's calibration; the site
+  re-derives theirs from the calibrations they recorded (``generator.results.peaks``).
 
 This module imports no deep-learning framework: the site and the validators use it.
 """
@@ -94,13 +98,38 @@ class RunConfig(_Model):
 
 
 class Calibration(_Model):
-    """The device's achievable peak, measured by a large matmul in the same framework and precision."""
+    """The device's achievable peak as one library sees it: a large square matmul in one precision."""
 
     peak_flops_per_s: Positive
     matmul_size: int = Field(ge=1)
     dtype: str
-    framework: FrameworkId
+    framework: Literal["tensorflow", "pytorch", "numpy"] = Field(
+        description="The library that ran the matmul: a framework, or NumPy's BLAS as a third witness.")
     measured_at: dt.datetime
+
+
+class MachinePeak(_Model):
+    """One denominator per machine and precision: the highest calibration of all witnesses, beside the peak the
+    hardware's datasheet arithmetic gives (where it can be derived)."""
+
+    precision: Precision
+    threads: int = Field(ge=1, description="The threads every witness ran with: all the cores the runs use.")
+    peak_flops_per_s: Positive = Field(description="The highest witness: the measured peak of this machine.")
+    source: Literal["tensorflow", "pytorch", "numpy"] = Field(description="Which witness gave the peak.")
+    witnesses: list[Calibration] = Field(min_length=1, description="Every calibration that ran, each library's own.")
+    missing_witnesses: dict[str, str] = Field(
+        default_factory=dict, description="Witness → why it has no calibration (e.g. NumPy has no bfloat16 matmul).")
+    theoretical_flops_per_s: Positive | None = Field(
+        None, description="cores × clock × FLOPs per cycle per core, from /proc/cpuinfo and the cited table.")
+    theoretical_basis: str = Field(description="How the theoretical peak was derived, or why it could not be.")
+
+    @model_validator(mode="after")
+    def _peak_is_the_highest_witness(self) -> MachinePeak:
+        best = max(self.witnesses, key=lambda c: c.peak_flops_per_s)
+        if abs(best.peak_flops_per_s - self.peak_flops_per_s) > 1e-6 * self.peak_flops_per_s or best.framework != \
+                self.source:
+            raise ValueError("peak_flops_per_s and source must be the highest witness's")
+        return self
 
 
 class Metrics(_Model):
@@ -117,6 +146,10 @@ class Metrics(_Model):
     flops_per_sample: Positive
     achieved_flops_per_s: Positive
     utilisation: float | None = Field(None, ge=0, le=1)
+    utilisation_denominator: Literal["framework-calibration", "machine-peak"] = Field(
+        "framework-calibration",
+        description="What utilisation divides by: this framework's own calibration (results before the machine "
+                    "peak) or the machine's peak (``machine_peak``), the same for both frameworks.")
     parameter_count: int = Field(ge=1)
 
 
@@ -182,6 +215,7 @@ class PerformanceResult(_Model):
     metrics: Metrics | None = None
     timing: Timing | None = None
     calibration: Calibration | None = None
+    machine_peak: MachinePeak | None = None
     failure: Failure | None = None
 
     @model_validator(mode="after")
@@ -355,7 +389,128 @@ class DeploymentResult(_Model):
         return self
 
 
-Result = Annotated[PerformanceResult | AccuracyResult | DeploymentResult, Field(discriminator="kind")]
+class ScalingKind(StrEnum):
+    """Which comparison a multi-worker run belongs to; the 1-worker run is the baseline of both."""
+
+    baseline = "baseline"  # 1 worker with all the cores
+    strong = "strong"  # the global batch of the baseline, split between the workers
+    weak = "weak"  # the per-worker batch of the baseline on every worker
+
+
+class DistributedStage(StrEnum):
+    launch = "launch"  # the launcher or a worker process would not start
+    startup = "startup"  # the process group / cluster did not form
+    equivalence = "equivalence"  # the check step, or its comparison with the 1-worker reference
+    train = "train"  # the timed steps
+    collect = "collect"  # every worker exited, but a result file is missing or unreadable
+
+
+class DistributedConfig(_Model):
+    """One data-parallel run: which engine, how many workers with how many cores each, what batch."""
+
+    suite: str
+    task: Task
+    framework: FrameworkId
+    engine: str = Field(min_length=1, description="e.g. 'torch.distributed DistributedDataParallel'.")
+    launcher: str = Field(min_length=1, description="e.g. 'torchrun', 'TF_CONFIG (one process per worker)'.")
+    backend: str = Field(min_length=1, description="The collective implementation: gloo, nccl, ring.")
+    mode: Mode
+    precision: Literal["fp32"]
+    device: Literal["cpu", "cuda"]
+    workers: int = Field(ge=1)
+    threads_per_worker: int = Field(ge=1, description="Each worker is pinned to this many cores and uses as many "
+                                                      "intra-op threads.")
+    scaling: ScalingKind
+    per_worker_batch: int = Field(ge=1)
+    global_batch: int = Field(ge=1)
+    equivalence_batch: int = Field(ge=1, description="Global batch of the check step, the same for every run.")
+    shape: dict[str, int] = Field(default_factory=dict)
+    warmup_steps: int = Field(ge=1, description="Untimed steps before the repeats (the first is timed apart).")
+    measured_steps: int = Field(ge=1, description="Steps per repeat.")
+    repeats: int = Field(ge=1)
+    timeout_s: float = Field(gt=0, description="For the whole run: every worker, start to exit.")
+
+
+class DistributedTiming(_Model):
+    """Raw times: each repeat's wall time is the slowest worker's (a data-parallel step ends when all have)."""
+
+    repeat_times_s: list[Positive] = Field(min_length=1)
+    worker_repeat_times_s: list[list[Positive]] = Field(min_length=1, description="Per worker (rank order).")
+    step_times_s: list[Positive] = Field(default_factory=list, description="Rank 0's timed steps.")
+    clock: str = "time.perf_counter"
+
+
+class DistributedMetrics(_Model):
+    throughput_samples_per_s: Positive = Field(description="Global samples per second of the median repeat.")
+    throughput_ci95: tuple[float, float]
+    step_time_s_median: Positive
+    first_step_s: Positive = Field(description="The first training step (graph tracing, buffers) on rank 0.")
+    startup_s: Positive = Field(description="Creating the process group / strategy until its first collective "
+                                            "completed, slowest worker.")
+    launch_s: Positive = Field(description="Wall time from starting the launcher to every worker's exit.")
+    communication_share: float | None = Field(
+        None, ge=0, le=1, description="Median share of a step's wall time with a gradient all-reduce in flight.")
+    communication_note: str = Field(min_length=1, description="How the share was measured, or why there is none.")
+
+
+class Equivalence(_Model):
+    """One step from the same weights on the same global batch: this run's weights against the 1-worker run's."""
+
+    reference: str = Field(min_length=1, description="What the weights are compared with.")
+    method: str = Field(min_length=1)
+    tensors: int = Field(ge=1)
+    initial_max_abs_diff: float = Field(ge=0, description="Before the step: the runs started from equal weights.")
+    max_abs_diff: float = Field(ge=0, description="max |w − w_ref| after the step, over every tensor.")
+    max_rel_diff: float = Field(ge=0, description="Per tensor max |w − w_ref| / max |update_ref|; the largest.")
+    worst_tensor: str | None = None
+    rtol: float = Field(ge=0)
+    atol: float = Field(ge=0)
+    passed: bool
+
+
+class DistributedFailure(_Model):
+    stage: DistributedStage
+    kind: FailureKind
+    message: str = Field(min_length=1, max_length=500, description="The first line of the reason.")
+    detail: str = Field("", max_length=4000, description="The end of the workers' output.")
+
+
+class DistributedResult(_Model):
+    """One data-parallel run: N workers of one framework's own engine on one machine."""
+
+    kind: Literal["distributed"] = "distributed"
+    schema_version: Literal[1] = RESULT_SCHEMA_VERSION
+    result_id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]{5,200}$")
+    status: Status
+    config: DistributedConfig
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    environment: Environment
+    versions: dict[str, str] = Field(description="The framework and the launcher's packages with their versions.")
+    reproduce: str = Field(min_length=1, description="The command that runs this cell again.")
+    metrics: DistributedMetrics | None = None
+    timing: DistributedTiming | None = None
+    equivalence: Equivalence | None = Field(None, description="None for the 1-worker run: it is the reference.")
+    failure: DistributedFailure | None = None
+
+    @model_validator(mode="after")
+    def _status_matches_content(self) -> DistributedResult:
+        if self.status is Status.ok:
+            if self.metrics is None or self.timing is None:
+                raise ValueError("status 'ok' needs metrics and timing")
+            if self.failure is not None:
+                raise ValueError("status 'ok' has no failure; remove it")
+            if self.config.workers > 1 and (self.equivalence is None or not self.equivalence.passed):
+                raise ValueError("a multi-worker run is 'ok' only with a passed equivalence check")
+        elif self.failure is None:
+            raise ValueError("status 'failed' needs a failure with its stage, kind and message")
+        if self.finished_at < self.started_at:
+            raise ValueError("finished_at is before started_at")
+        return self
+
+
+Result = Annotated[PerformanceResult | AccuracyResult | DeploymentResult | DistributedResult,
+                   Field(discriminator="kind")]
 
 
 class ResultFile(_Model):

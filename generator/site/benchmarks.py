@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from generator.bench.accuracy.stats import summarise_all
 from generator.bench.methodology import MODES as HARNESS_MODES
+from generator.bench.methodology import SWEEP_SUITES as HARNESS_SWEEP_SUITES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
 from generator.results.schema import FRAMEWORKS, PerformanceResult
@@ -98,8 +99,13 @@ CONFIG_KEYS = ["task", "framework", "mode", "precision", "phase", "batch_size"]
 
 
 def machine_groups(frame: pd.DataFrame) -> list[tuple[Machine, pd.DataFrame]]:
-    """Each machine group with the latest measurement of each configuration in it (GPU groups first)."""
+    """Each machine group with the latest measurement of each configuration in it (GPU groups first).
+
+    The sweep suites are not groups here: their points answer "how does cost grow", on a page of their own
+    (generator.site.sweeps), and would otherwise add a second, differently shaped comparison to every verdict.
+    """
     groups = []
+    frame = frame[~frame["suite"].isin(HARNESS_SWEEP_SUITES)] if not frame.empty else frame
     if frame.empty:
         return groups
     for key, rows in frame.groupby(GROUP_KEYS, sort=True):

@@ -56,6 +56,8 @@ WRITERS: list[str] = [
     "generator.site.benchmarks",
     "generator.site.accuracy",
     "generator.site.deployment",
+    "generator.site.sweeps",
+    "generator.site.scaling",
     "generator.site.factcheck",
     "generator.site.methodology",
     "generator.site.environments",

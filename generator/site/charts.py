@@ -628,13 +628,13 @@ def utilisation_exhibit(frame, names: dict[str, str], link, where: str,
         return None
     values = [{"framework_name": names.get(r.framework, r.framework), "case": r.case, "utilisation": r.utilisation}
               for r in records(rows)]
-    title = "Utilisation of the calibrated peak"
-    chart = _bars(values, names, "utilisation", "Achieved FLOP/s ÷ calibrated peak", "case", order,
+    title = "Utilisation of the machine's peak"
+    chart = _bars(values, names, "utilisation", "Achieved FLOP/s ÷ the machine's peak", "case", order,
                   value_format=".0%", domain=(0, 1))
-    spec = finish(chart, title, "The right edge is the device's measured matmul peak.")
+    spec = finish(chart, title, "The right edge is the machine's measured matmul peak, the same for both frameworks.")
     caption = ("Achieved FLOP/s (model FLOPs × throughput; 1 multiply-accumulate = 2 FLOPs) as a share of the "
-               "device's peak, measured by a large matrix multiplication in the same framework and precision on the "
-               f"same machine. Measured on {where}.")
+               "machine's peak in that precision: the fastest large matrix multiplication PyTorch, TensorFlow or "
+               f"NumPy ran on the same machine, one denominator for both frameworks. Measured on {where}.")
     table = fitted(
         ["Utilisation", "Framework", "Phase", "Mode", "Precision", "Batch", "Achieved (GFLOP/s)", "Peak (GFLOP/s)"],
         [[link(f"{r.utilisation:.0%}", r.result_id), names.get(r.framework, r.framework),

@@ -24,10 +24,11 @@ from generator.results.schema import (
     RESULT_SCHEMA_VERSION,
     AccuracyResult,
     DeploymentResult,
+    DistributedResult,
     PerformanceResult,
     Status,
 )
-from generator.results.table import COLUMNS, DEPLOYMENT_COLUMNS, UNCOMPARED_SUITES
+from generator.results.table import COLUMNS, DEPLOYMENT_COLUMNS, DISTRIBUTED_COLUMNS, UNCOMPARED_SUITES
 from generator.site.charts import Table
 from generator.site.context import Asset, Page, SiteContext
 from generator.site.markdown_pages import MarkdownPage, md_link, md_render
@@ -41,6 +42,7 @@ FACTCHECK_PAGE = "fact-check.md"
 RESULTS_CSV = "api/results.csv"
 RESULTS_JSON = "api/results.json"
 DEPLOYMENT_CSV = "api/deployment.csv"
+DISTRIBUTED_CSV = "api/distributed.csv"
 
 
 def _slug(value: str) -> str:
@@ -68,6 +70,12 @@ def _config(result: Result) -> dict[str, Any]:
         c = result.config
         return {"task": c.task, "framework": c.source_framework, "setup": f"{c.path} · {c.precision}",
                 "phase": "deployment", "batch": f"1 / {c.throughput_batch}", "device": c.device}
+    if isinstance(result, DistributedResult):
+        c = result.config
+        return {"task": c.task, "framework": c.framework,
+                "setup": f"{c.workers} worker(s) × {c.threads_per_worker} core(s) · {c.scaling.value}",
+                "phase": "distributed training", "batch": f"{c.per_worker_batch} / {c.global_batch}",
+                "device": c.device}
     return {"task": result.task, "framework": result.framework, "setup": f"seed {result.seed}",
             "phase": "accuracy", "batch": result.config.get("batch_size", "—"), "device": "—"}
 
@@ -77,19 +85,23 @@ def _status(result: Result, include_busy: bool) -> str:
         if result.failure:
             return f"{result.outcome.value} ({result.failure.stage.value}): {result.failure.message[:160]}"
         return f"{result.outcome.value}: max relative difference {result.fidelity.max_rel_diff:.2g}"
+    if isinstance(result, DistributedResult) and result.status is Status.failed and result.failure:
+        return (f"failed ({result.failure.kind.value}, {result.failure.stage.value}): "
+                f"{result.failure.message[:160]}")
     if result.status is Status.failed and result.failure:
         return f"failed ({result.failure.kind.value}): {result.failure.message[:160]}"
     if result.environment.busy and not include_busy:
         share = result.environment.foreign_cpu_share
         other = f" (other processes used {share:.0%} of the CPU)" if share is not None else ""
         return f"busy machine{other}: left out of the comparisons"
-    if isinstance(result, PerformanceResult | DeploymentResult) and result.config.suite in UNCOMPARED_SUITES:
+    if isinstance(result, PerformanceResult | DeploymentResult | DistributedResult) and \
+            result.config.suite in UNCOMPARED_SUITES:
         return "smoke suite: checks the harness, not compared"
     return "ok"
 
 
 def _headline(result: Result) -> str:
-    if isinstance(result, PerformanceResult) and result.metrics:
+    if isinstance(result, PerformanceResult | DistributedResult) and result.metrics:
         return f"{result.metrics.throughput_samples_per_s:,.4g} samples/s"
     if isinstance(result, DeploymentResult) and result.cost:
         return f"{result.cost.latency_ms_p50:,.3g} ms at batch 1"
@@ -219,6 +231,10 @@ def downloads_page(ctx: SiteContext) -> Page:
         json=md_link("results.json", DOWNLOADS_PAGE, RESULTS_JSON),
         deployment_csv=md_link("deployment.csv", DOWNLOADS_PAGE, DEPLOYMENT_CSV),
         deployment_rows=len(ctx.results.deployment_frame),
+        distributed_columns=[{"name": Markup(f"`{name}`"), "meaning": meaning}
+                             for name, meaning in DISTRIBUTED_COLUMNS.items()],
+        distributed_csv=md_link("distributed.csv", DOWNLOADS_PAGE, DISTRIBUTED_CSV),
+        distributed_rows=len(ctx.results.distributed_frame),
         rows=len(ctx.results.frame),
     )
     return kit.page("Download the data", body, section=SECTION, order=92,
@@ -275,6 +291,11 @@ def deployment_csv(ctx: SiteContext) -> bytes:
     return _csv(DEPLOYMENT_COLUMNS, ctx.results.deployment_frame.to_dict("records"))
 
 
+def distributed_csv(ctx: SiteContext) -> bytes:
+    """Every distributed run, failed ones with their stage and reason, with speedup and scaling efficiency."""
+    return _csv(DISTRIBUTED_COLUMNS, ctx.results.distributed_frame.to_dict("records"))
+
+
 def results_json(ctx: SiteContext) -> bytes:
     failed = [
         {"result_id": r.result_id, **_config(r), "failure": r.failure.kind.value, "message": r.failure.message}
@@ -299,4 +320,5 @@ def pages(ctx: SiteContext) -> list[Page | Asset]:
         Asset(RESULTS_CSV, results_csv(ctx)),
         Asset(RESULTS_JSON, results_json(ctx)),
         Asset(DEPLOYMENT_CSV, deployment_csv(ctx)),
+        Asset(DISTRIBUTED_CSV, distributed_csv(ctx)),
     ]

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.bench.accuracy.stats import AccuracyComparison, summarise_all
 from generator.kb.models import Claim, ClaimStatus
-from generator.site import deployment
+from generator.site import deployment, scaling
 from generator.site.accuracy import PAGE as ACCURACY_PAGE
 from generator.site.benchmarks import (
     PERFORMANCE_TASKS,
@@ -200,6 +200,8 @@ def pages(ctx: SiteContext) -> list[Page]:
                     evidence[task_id] = performance_evidence(ctx, task_id, links)
                 elif task_id == deployment.ENTRY_ID:
                     evidence[task_id] = deployment.evidence(ctx, links)
+                elif task_id == scaling.ENTRY_ID:
+                    evidence[task_id] = scaling.evidence(ctx, links)
                 else:
                     evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
         return [evidence[task_id] for task_id in claim.measured_by]

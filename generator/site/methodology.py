@@ -125,7 +125,13 @@ def suites_table() -> Table:
                   f"timeout {suite.timeout_s:g} s")
         for sweep in suite.sweeps:
             runs = "; ".join(f"{'other tasks' if task == '*' else task}: {format_value(sizes)}"
-                             for task, sizes in sweep.batch_sizes.items())
+                             for task, sizes in sweep.batch_sizes.items() if sizes)
+            points = [", ".join(f"{name} {value}" for name, value in point.items())
+                      for point in sweep.shape_points if point]
+            if points:
+                runs += f"; at {format_value(points)}"
+            if sweep.threads != "all":
+                runs += "; threads 1, 2, 4, … up to the cores"
             what = (f"{', '.join(sweep.phases)} · modes: {format_value(sweep.modes) if sweep.modes else 'all'} · "
                     f"precisions: {format_value(sweep.precisions) if sweep.precisions else 'all the device supports'}")
             rows.append([Markup(f"`{suite.name}`"), ", ".join(suite.devices), timing, what, runs,

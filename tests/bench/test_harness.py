@@ -101,6 +101,12 @@ def test_a_successful_result_stores_every_raw_time_and_its_environment(faulty_su
     assert result.calibration is not None and result.calibration.dtype == "float32"
     assert result.calibration.framework == "pytorch" and result.calibration.peak_flops_per_s > 1e9
     assert metrics.utilisation is not None and 0 < metrics.utilisation < 1
+    # One denominator: the machine's peak, the highest of every witness that calibrated on all the cores.
+    peak = result.machine_peak
+    assert metrics.utilisation_denominator == "machine-peak" and peak is not None
+    assert {w.framework for w in peak.witnesses} == {"pytorch", "tensorflow", "numpy"}
+    assert peak.peak_flops_per_s == max(w.peak_flops_per_s for w in peak.witnesses)
+    assert metrics.utilisation == pytest.approx(metrics.achieved_flops_per_s / peak.peak_flops_per_s)
     threads = str(environment.usable_cores())
     assert env.thread_env["OMP_NUM_THREADS"] == threads and env.thread_env["torch.get_num_threads"] == threads
     assert env.framework_version.startswith("2.") and env.cpu_model and env.git_commit

@@ -57,7 +57,7 @@ def test_every_chart_has_title_units_caption_and_inlined_data(exhibits):
         spec, chart = exhibit.chart.spec, exhibit.chart
         assert spec["title"]["text"] == chart.title
         text = json.dumps(spec, ensure_ascii=False)
-        assert re.search(r"\((samples/s|ms|MB|×)[^)]*\)|calibrated peak", text), f"{chart.chart_id}: no unit"
+        assert re.search(r"\((samples/s|ms|MB|×)[^)]*\)|machine's peak", text), f"{chart.chart_id}: no unit"
         assert "Measured on" in chart.caption and "SYNTHETIC" in chart.caption
         assert '"values"' in text and '"url"' not in text, "data must be inlined, never fetched"
         assert exhibit.table.rows, "every chart has a table of the same numbers"

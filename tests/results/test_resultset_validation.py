@@ -60,6 +60,20 @@ def _shift_ci(doc: Doc) -> None:
     doc["metrics"]["throughput_ci95"] = [throughput * 1.1, throughput * 1.2]
 
 
+def _machine_peak(precision: str = "fp32", threads: int = 2, witness_scale: float = 1.0) -> Callable[[Doc], None]:
+    """A valid machine peak (the run's own calibration the one witness), then one field made wrong."""
+    def change(doc: Doc) -> None:
+        own = dict(doc["calibration"], peak_flops_per_s=doc["calibration"]["peak_flops_per_s"] * witness_scale)
+        doc["machine_peak"] = {"precision": precision, "threads": threads, "peak_flops_per_s": own["peak_flops_per_s"],
+                               "source": own["framework"], "witnesses": [own], "theoretical_basis": "not derived"}
+    return change
+
+
+def _machine_peak_not_highest(doc: Doc) -> None:
+    _machine_peak()(doc)
+    doc["machine_peak"]["peak_flops_per_s"] *= 2
+
+
 # (case id, change to a valid batch-1 inference document, field the message must name, words it must contain)
 CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("unknown-field", _set("config.turbo", True), "config.turbo", "unknown field"),
@@ -76,6 +90,14 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
     ("utilisation-not-from-calibration", _scale_metric("utilisation", 0.5), "metrics.utilisation",
      "calibration.peak_flops_per_s"),
     ("utilisation-without-calibration", _set("calibration", None), "calibration", "without the calibration"),
+    ("utilisation-without-machine-peak", _set("metrics.utilisation_denominator", "machine-peak"), "machine_peak",
+     "no machine_peak"),
+    ("machine-peak-not-highest-witness", _machine_peak_not_highest, "machine_peak", "highest witness"),
+    ("machine-peak-other-precision", _machine_peak(precision="bf16"), "machine_peak.precision",
+     "the run's precision"),
+    ("machine-peak-fewer-threads", _machine_peak(threads=1), "machine_peak.threads", "all the cores"),
+    ("machine-peak-without-own-calibration", _machine_peak(witness_scale=0.5), "machine_peak.witnesses",
+     "own calibration"),
     ("achieved-flops-inconsistent", _scale_metric("achieved_flops_per_s", 2), "metrics.achieved_flops_per_s",
      "flops_per_sample × throughput"),
     ("placeholder-environment", _set("environment.cpu_model", "unknown"), "environment.cpu_model", "placeholder"),
@@ -101,7 +123,7 @@ CASES: list[tuple[str, Callable[[Doc], None], str, str]] = [
      "same framework"),
     ("ok-without-metrics", _set("metrics", None), "", "status 'ok' needs metrics"),
     ("result-id-not-file-name", _set("result_id", "another-name-entirely"), "result_id", "file name"),
-    ("unknown-kind", _set("kind", "energy"), "kind", "'performance', 'accuracy' or 'deployment'"),
+    ("unknown-kind", _set("kind", "energy"), "kind", "'performance', 'accuracy', 'deployment' or 'distributed'"),
 ]
 
 
@@ -111,6 +133,14 @@ def _valid() -> Doc:
 
 def test_the_base_document_is_valid(tmp_path):
     write(tmp_path, _valid())
+    assert validate_results(tmp_path) == []
+
+
+def test_a_result_dividing_by_its_machine_peak_is_valid(tmp_path):
+    doc = _valid()
+    _machine_peak()(doc)
+    doc["metrics"]["utilisation_denominator"] = "machine-peak"
+    write(tmp_path, doc)
     assert validate_results(tmp_path) == []
 
 
