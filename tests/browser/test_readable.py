@@ -105,6 +105,8 @@ def test_the_fact_check_filters_by_status_and_section_and_opens_a_linked_claim(s
     rows = page.locator(".atlas-factcheck tr[data-status]")
     total = rows.count()
     assert total > 10
+    assert page.eval_on_selector(".atlas-factcheck table", "t => t.hasAttribute('data-atlas-cards')"), \
+        "the summary of every claim is cards on a phone, not a table to scroll sideways"
 
     def visible() -> list[tuple[str, str]]:
         return page.eval_on_selector_all(

@@ -27,7 +27,7 @@ document$.subscribe(function () {
    first, instead of a table wider than the screen; on a wider screen a table that still does not fit its column is
    shown the same way (data-atlas-fit="cards"). Without JavaScript the tables stay tables and scroll sideways. */
 (function () {
-  var LONG_TABLE_ROWS = 40;
+  var LONG_TABLE_ROWS = 40, WIDE_TABLE_COLUMNS = 8;
   function label(table) {
     var headers = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
       return th.textContent.trim();
@@ -36,9 +36,12 @@ document$.subscribe(function () {
       return;
     }
     var rows = table.querySelectorAll("tbody tr");
-    /* A long reference list (every run) would be pages of cards: it scrolls sideways instead, its first column
-       (what each row is) kept in view. */
-    if (rows.length > LONG_TABLE_ROWS) { table.setAttribute("data-atlas-scroll", ""); return; }
+    /* A long, wide reference list (every run) would be pages of cards: it scrolls sideways instead, its first
+       column (what each row is) kept in view. */
+    if (rows.length > LONG_TABLE_ROWS && headers.length >= WIDE_TABLE_COLUMNS) {
+      table.setAttribute("data-atlas-scroll", "");
+      return;
+    }
     rows.forEach(function (row) {
       Array.prototype.forEach.call(row.children, function (cell, index) {
         if (headers[index]) { cell.setAttribute("data-label", headers[index]); }
