@@ -137,29 +137,37 @@ class Source(Strict):
     """A primary (or clearly labelled secondary) source that entries cite by id."""
 
     id: Id
-    title: ShortText
-    url: HttpUrl
-    publisher: ShortText
-    kind: SourceKind
+    title: ShortText = Field(description="The source's own title.")
+    url: HttpUrl = Field(description="Where the source can be read (http or https).")
+    publisher: ShortText = Field(description="Who publishes it, e.g. 'PyTorch Foundation'.")
+    kind: SourceKind = Field(
+        description="What sort of source it is; an article is secondary and never enough alone for 'supported'.",
+    )
     published: PastDate | None = Field(None, description="Publication date, when the source states one.")
     accessed: PastDate = Field(description="When a maintainer last opened the URL and checked the claim.")
-    note: Text | None = None
+    note: Text | None = Field(
+        None, description="Anything a reader should know about the source (an archived copy, a paywall).",
+    )
 
 
 class Framework(Strict):
     id: Id
-    name: ShortText
-    developer: ShortText
-    first_release: PastDate | None = None
-    license: ShortText
-    homepage: HttpUrl
-    repository: HttpUrl | None = None
-    summary: Text
+    name: ShortText = Field(description="The framework's name as pages show it.")
+    developer: ShortText = Field(description="Who develops and maintains it.")
+    first_release: PastDate | None = Field(None, description="Date of the first public release, when known.")
+    license: ShortText = Field(description="Its licence, as its repository states it.")
+    homepage: HttpUrl = Field(description="The official home page.")
+    repository: HttpUrl | None = Field(None, description="The official source repository, if public.")
+    summary: Text = Field(
+        description="What the framework is, in a few sentences (the first is shown on the home page).",
+    )
     article_says: Text | None = Field(
         None, description="What the source article says, quoted or closely paraphrased."
     )
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class Metric(StrEnum):
@@ -249,7 +257,9 @@ class Claim(Strict):
     id: Id
     quote: Text = Field(description="The claim as the article states it.")
     section: ShortText = Field(description="Where the article makes it, e.g. 'Performance and Speed'.")
-    status: ClaimStatus
+    status: ClaimStatus = Field(
+        description="How the claim holds up against the evidence: supported, disputed, contradicted, outdated or unverified.",
+    )
     evidence: Text = Field(description="Why this status: what the sources or measurements show.")
     measured_by: list[Id] = Field(
         default_factory=list,
@@ -258,8 +268,10 @@ class Claim(Strict):
     compares: MeasuredComparison | None = Field(
         None, description="The comparison the claim makes, evaluated against the measurements of measured_by."
     )
-    sources: list[Id] = Field(default_factory=list)
-    last_reviewed: PastDate
+    sources: list[Id] = Field(default_factory=list, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class FrameworkView(Strict):
@@ -274,95 +286,129 @@ class Aspect(Strict):
 
     id: Id
     topic: Id
-    title: ShortText
+    title: ShortText = Field(description="The aspect's name, e.g. 'Debugging'.")
     article_says: dict[Id, Text] = Field(
         default_factory=dict, description="The article's cell per framework id."
     )
-    per_framework: dict[Id, FrameworkView] = Field(min_length=1)
-    verdict: Text
-    claims: list[Id] = Field(default_factory=list)
-    caveat: Text | None = None
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    per_framework: dict[Id, FrameworkView] = Field(
+        min_length=1, description="What we found for each framework id: a summary and optional code.",
+    )
+    verdict: Text = Field(description="Our comparison of the frameworks on this aspect.")
+    claims: list[Id] = Field(default_factory=list, description="Ids of the claims (data/claims/) this entry bears on.")
+    caveat: Text | None = Field(None, description="Where the verdict does not hold or depends on the set-up.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class Topic(Strict):
     """A comparison topic: one page on the site, grouping aspects."""
 
     id: Id
-    title: ShortText
-    category: Category
-    order: Count = Field(ge=0, le=1000)
-    summary: Text
+    title: ShortText = Field(description="The topic's page title.")
+    category: Category = Field(description="The comparison category the topic belongs to.")
+    order: Count = Field(ge=0, le=1000, description="Position of the topic in menus and tables (lower first).")
+    summary: Text = Field(description="What the topic covers, shown at the top of its page.")
     at_a_glance: dict[Id, ShortText] = Field(min_length=1, description="One-line verdict per framework id.")
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class UseCase(Strict):
     id: Id
-    title: ShortText
-    article_recommends: ShortText
+    title: ShortText = Field(description="The use case, e.g. 'Mobile and edge AI applications'.")
+    article_recommends: ShortText = Field(description="What the article recommended for it, in its words.")
     recommendation: list[Id] = Field(
         min_length=1, description="Framework ids we recommend (several = either)."
     )
-    rationale: Text
-    claims: list[Id] = Field(default_factory=list)
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    rationale: Text = Field(description="Why we recommend what we do, with what changed since the article.")
+    tips: dict[Id, Text] = Field(
+        default_factory=dict,
+        description="For a recommendation of several frameworks (\"either\"): per recommended framework id, what "
+        "would tip the choice to it, e.g. a runtime the team already runs.",
+    )
+    claims: list[Id] = Field(default_factory=list, description="Ids of the claims (data/claims/) this entry bears on.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
+
+    @model_validator(mode="after")
+    def _tips_for_recommended(self) -> UseCase:
+        if self.tips and len(self.recommendation) < 2:
+            raise ValueError("'tips' says what tips an \"either\" one way; this use case recommends one framework "
+                             "— Tip: remove 'tips' or recommend several frameworks")
+        stray = [framework for framework in self.tips if framework not in self.recommendation]
+        if stray:
+            raise ValueError(f"'tips' names {', '.join(stray)}, which 'recommendation' does not list — Tip: give "
+                             "tips only for the recommended frameworks")
+        return self
 
 
 class BenchmarkTask(Strict):
     id: Id
-    title: ShortText
-    model: ShortText
-    dataset: ShortText
-    article_says: dict[Id, Text] = Field(default_factory=dict)
-    description: Text
-    claims: list[Id] = Field(default_factory=list)
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    title: ShortText = Field(description="The task's page title.")
+    model: ShortText = Field(description="The network both frameworks run.")
+    dataset: ShortText = Field(description="The data fed to both frameworks.")
+    article_says: dict[Id, Text] = Field(
+        default_factory=dict, description="The article's figure or words per framework id, for comparison.",
+    )
+    description: Text = Field(description="What the task measures and how, shown on its page.")
+    claims: list[Id] = Field(default_factory=list, description="Ids of the claims (data/claims/) this entry bears on.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class Trend(Strict):
     id: Id
-    title: ShortText
-    from_article: Flag
-    summary: Text
-    status: ClaimStatus
-    claims: list[Id] = Field(default_factory=list)
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    title: ShortText = Field(description="The trend in a few words.")
+    from_article: Flag = Field(description="True when the article predicted it; false when we added it.")
+    summary: Text = Field(description="What happened since, with its evidence.")
+    status: ClaimStatus = Field(description="How the prediction holds up (as for claims).")
+    claims: list[Id] = Field(default_factory=list, description="Ids of the claims (data/claims/) this entry bears on.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class ProCon(Strict):
-    text: ShortText
-    from_article: Flag
-    status: ClaimStatus
-    note: Text | None = None
+    text: ShortText = Field(description="The pro or con in a few words.")
+    from_article: Flag = Field(description="True when the article lists it; false when we added it.")
+    status: ClaimStatus = Field(description="How it holds up (as for claims).")
+    note: Text | None = Field(None, description="What changed or what the evidence adds.")
     claims: list[Id] = Field(
         default_factory=list, description="The claim files this pro or con restates; its status can be no stronger."
     )
-    sources: list[Id] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list, description="Ids of the sources (data/sources/) this entry cites.")
 
 
 class ProsCons(Strict):
     id: Id
-    framework: Id
-    pros: list[ProCon] = Field(min_length=1)
-    cons: list[ProCon] = Field(min_length=1)
-    last_reviewed: PastDate
+    framework: Id = Field(description="The framework id these pros and cons are about.")
+    pros: list[ProCon] = Field(min_length=1, description="Its strengths.")
+    cons: list[ProCon] = Field(min_length=1, description="Its weaknesses.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class Faq(Strict):
     id: Id
-    order: Count = Field(ge=0, le=1000)
-    question: ShortText
-    article_answer: Text | None = None
-    answer: Text
-    claims: list[Id] = Field(default_factory=list)
-    sources: list[Id] = Field(min_length=1)
-    last_reviewed: PastDate
+    order: Count = Field(ge=0, le=1000, description="Position of the question on the FAQ page (lower first).")
+    question: ShortText = Field(description="The question as the article asks it.")
+    article_answer: Text | None = Field(None, description="The article's answer, quoted or closely paraphrased.")
+    answer: Text = Field(description="Our answer, with its sources.")
+    claims: list[Id] = Field(default_factory=list, description="Ids of the claims (data/claims/) this entry bears on.")
+    sources: list[Id] = Field(min_length=1, description="Ids of the sources (data/sources/) this entry cites.")
+    last_reviewed: PastDate = Field(
+        description="When a maintainer last checked this entry against its sources (YYYY-MM-DD).",
+    )
 
 
 class Release(Strict):

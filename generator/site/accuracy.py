@@ -23,7 +23,7 @@ from generator.bench.accuracy.stats import (
     format_p,
     summarise_all,
 )
-from generator.site import charts, markdown_pages
+from generator.site import charts, markdown_pages, tables
 from generator.site.benchmarks import claim_list
 from generator.site.context import Page, SiteContext
 from generator.site.environments import RESULTS_CSV, RESULTS_JSON, RUNS_PAGE, run_anchor
@@ -42,6 +42,7 @@ SETTING_LABELS: dict[str, str] = {
     "optimizer": "Optimiser",
     "peak_learning_rate": "Peak learning rate",
     "lr_schedule": "Learning-rate schedule",
+    "warmup_epochs": "Warm-up epochs",
     "adam_beta1": "Adam β₁",
     "adam_beta2": "Adam β₂",
     "adam_epsilon": "Adam ε",
@@ -153,7 +154,7 @@ def _exhibits(comparison: AccuracyComparison, names: dict[str, str], where: str)
         points = [comparison.frameworks[f].curve[index] for f in frameworks]
         table_rows.append([
             index + 1,
-            *[f"{_percent(p.test_accuracy_mean)} ± {100 * p.test_accuracy_std:.2f}" for p in points],
+            *[f"{_percent(p.test_accuracy_mean)} ± {_percent(p.test_accuracy_std)}" for p in points],
             *[f"{p.train_loss_mean:.4f} ± {p.train_loss_std:.4f}" for p in points],
         ])
     table = charts.Table(headers, table_rows)
@@ -188,11 +189,11 @@ def summary_table(comparison: AccuracyComparison, names: dict[str, str]) -> char
             f"{s.reached_target} of {acc.n}",
             "—" if time is None else f"{time.mean:.1f} s" + ("" if time.std is None else f" ± {time.std:.1f}"),
         ])
-    return charts.Table(
-        ["Framework", "Version", "Seeds", "Mean final test accuracy", "Standard deviation", "95% CI of the mean",
-         "Range", f"Reached {_percent(target, 0)}", "Time to target (mean ± sd)"],
-        rows,
-    )
+    headers = ["Framework", "Version", "Seeds", "Mean final test accuracy", "Standard deviation",
+               "95% CI of the mean", "Range", f"Reached {_percent(target, 0)}", "Time to target (mean ± sd)"]
+    return tables.fitted(  # the answer first: accuracy, its interval, the target and the time to it
+        headers, rows, first=["Framework", "Mean final test accuracy", "95% CI of the mean", headers[7],
+                              "Time to target (mean ± sd)"], keep=["Version"])
 
 
 def pairs_table(comparison: AccuracyComparison, names: dict[str, str], links: _Links) -> charts.Table:

@@ -16,12 +16,13 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
+from generator.bench.accuracy.stats import summarise_all
 from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.bench.methodology import SWEEP_SUITES as HARNESS_SWEEP_SUITES
 from generator.bench.workloads.base import TASK_PACKAGES
 from generator.kb.models import BenchmarkTask
 from generator.results.schema import FRAMEWORKS, PerformanceResult
-from generator.site import charts, machines_compared, markdown_pages
+from generator.site import charts, glance, machines_compared, markdown_pages, tables
 from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Exhibit, number
 from generator.site.context import Page, SiteContext
 from generator.site.environments import (
@@ -226,8 +227,21 @@ class Links:
             self.to("columns", DOWNLOADS_PAGE))
 
 
+def _missing_verdict(comparison: Comparison) -> str:
+    """Why a row has no verdict: a framework without that mode (nothing to measure) or a gap to fill."""
+    absent = [comparison.names[f] for f, row in comparison.cells.items() if row is None
+              and comparison.mode not in ("best", *HARNESS_MODES.get(f, (comparison.mode,)))]
+    if absent:
+        return f"nothing to compare: {' and '.join(absent)} has no {comparison.mode} mode"
+    return "not measured in both"
+
+
 def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
+    """Who is faster: the verdict first, then the setup, then each framework's figure; the batch size (and any
+    other column every row shares) said once in the caption."""
     names = next(iter(items)).names if items else {}
+    phases = list(dict.fromkeys(c.phase for c in items))
+    items = sorted(items, key=lambda c: (phases.index(c.phase), c.mode != "best"))  # best of each first per phase
 
     def cell(row: Any, comparison: Comparison, framework: str) -> Markup:
         if row is None and comparison.mode not in ("best", *HARNESS_MODES.get(framework, (comparison.mode,))):
@@ -235,15 +249,17 @@ def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
         if row is None:
             return links.not_measured()
         text = links.run(f"{number(row.throughput_samples_per_s)}/s", row.result_id)
-        interval = f" [{number(row.throughput_ci_low)}–{number(row.throughput_ci_high)}]"
+        interval = " " + charts.interval(row.throughput_ci_low, row.throughput_ci_high, row.throughput_samples_per_s)
         mode = f" ({row.mode})" if comparison.mode == "best" else ""
         return text + Markup(" ") + inert(interval + mode)
 
-    return charts.Table(
-        ["Phase", "Mode", "Precision", "Batch", *[f"{name} (samples/s, 95% CI)" for name in names.values()],
-         "Faster"],
-        [[PHASE_LABELS[c.phase], "best of each" if c.mode == "best" else c.mode, c.precision,
-          c.batch_size or "—", *[cell(c.cells[f], c, f) for f in names], c.verdict()] for c in items],
+    return tables.fitted(
+        ["Verdict", "Phase", "Mode", "Precision", "Batch", *names.values()],
+        [[c.verdict() if len(c.measured) == len(c.cells) else _missing_verdict(c), PHASE_LABELS[c.phase],
+          "best of each" if c.mode == "best" else c.mode, c.precision, c.batch_size or "—",
+          *[cell(c.cells[f], c, f) for f in names]] for c in items],
+        first=["Verdict", *names.values()], keep=list(names.values()),
+        caption="Samples/s: median [95% CI]",
     )
 
 
@@ -299,6 +315,18 @@ def _busy_rows(ctx: SiteContext, task_id: str, links: Links, names: dict[str, st
     return rows
 
 
+def verdict_block(ctx: SiteContext, page: str, *, figures: bool, task_id: str | None = None,
+                  heading: str = "The answer, measured") -> Markup:
+    """The measured answer (generator.site.glance) for one page: every speed task, or only ``task_id``."""
+    names = framework_names(ctx)
+    tasks = (task_id,) if task_id else PERFORMANCE_TASKS
+    found = glance.findings(machine_groups(ctx.results.frame), tasks, {t: _task_title(ctx, t) for t in tasks},
+                            names, comparisons)
+    accuracy = glance.accuracy_line(summarise_all(getattr(ctx.results, "accuracy", [])), names)
+    return glance.block(page, found, names, accuracy=accuracy, figures=figures, heading=heading,
+                        task_pages={} if task_id else {t: task_page_path(t) for t in tasks})
+
+
 # --------------------------------------------------------------------------------------------------------------
 # Pages.
 # --------------------------------------------------------------------------------------------------------------
@@ -343,6 +371,7 @@ def overview_page(ctx: SiteContext, names: dict[str, str], groups: list[tuple[Ma
         })
     body = markdown_pages.md_render(
         "benchmarks/overview.md.j2",
+        verdict=glance.raw(verdict_block(ctx, OVERVIEW_PAGE, figures=True)),
         tasks=tasks,
         frameworks=list(names.values()),
         downloads=links.downloads(),
@@ -419,6 +448,7 @@ def task_page(ctx: SiteContext, task_id: str, names: dict[str, str], groups: lis
     body = markdown_pages.md_render(
         "benchmarks/task.md.j2",
         **machines_compared.side_by_side(per_machine),
+        verdict=glance.raw(verdict_block(ctx, path, figures=True, task_id=task_id, heading="Who was faster")),
         title=_task_title(ctx, task_id),
         entry=entry,
         edit=edit,

@@ -50,6 +50,7 @@ WRITERS: list[str] = [
     "generator.site.sources",
     "generator.site.api",
     "generator.site.releases",
+    "generator.site.glossary",
     # The measured comparison (results pages, fact-check, provenance; other owners, same contract).
     "generator.site.charts",
     "generator.site.benchmarks",

@@ -27,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import numbers
 import re
 from collections import namedtuple
 from dataclasses import dataclass
@@ -37,9 +38,11 @@ from typing import Any
 import altair as alt
 from markupsafe import Markup
 
+from generator.bench.methodology import MODES as HARNESS_MODES
 from generator.site.context import Asset, SiteContext
 from generator.site.markdown_pages import md_target
 from generator.site.markup import inert
+from generator.site.tables import Table, fitted
 
 VEGA_JS = "assets/javascripts/vega.js"
 CHARTS_JS = "assets/javascripts/atlas-charts.js"
@@ -71,7 +74,7 @@ def finish(chart: alt.TopLevelMixin, title: str, subtitle: str) -> dict[str, Any
     """The spec of a chart: title, transparent background (the page's theme shows through), responsive width."""
     chart = chart.properties(title=alt.Title(title, subtitle=subtitle, anchor="start"), width=STATIC_WIDTH)
     chart = chart.configure(background="transparent", font="sans-serif").configure_view(stroke=None).configure_rule(
-        color="#444")
+        color="#444").configure_legend(orient="bottom", direction="horizontal", titleOrient="left")
     spec = chart.to_dict(validate=False)  # the tests validate every spec against the Vega-Lite schema
     spec["usermeta"] = {"responsive": True}
     return spec
@@ -232,6 +235,14 @@ CHARTS_SCRIPT = r"""/* Framework Atlas charts: embed Vega-Lite specs in the page
     rule: { color: "#d0d0d0" },
     boxplot: { rule: { color: "#d0d0d0" } }
   };
+  /* On a phone: the legend under the plot, fewer ticks, text at full size, and long category labels
+     ("inference · eager · fp32 · b8") broken into lines at their separators, so the plot keeps most of the width. */
+  var PHONE = {
+    legend: { orient: "bottom", direction: "horizontal", labelFontSize: 11, titleFontSize: 11 },
+    axis: { labelFontSize: 11, titleFontSize: 11, tickCount: 4, labelOverlap: true },
+    axisY: { labelExpr: "split(datum.label, ' · ')", labelLimit: 110 },
+    title: { fontSize: 13, subtitleFontSize: 11 }
+  };
   var embedded = [];
 
   function isObject(value) { return value && typeof value === "object" && !Array.isArray(value); }
@@ -261,7 +272,11 @@ CHARTS_SCRIPT = r"""/* Framework Atlas charts: embed Vega-Lite specs in the page
     if (!element || !source || element.getAttribute("data-theme") === theme) { return; }
     element.setAttribute("data-theme", theme);
     var spec = JSON.parse(source.textContent);
-    if (spec.usermeta && spec.usermeta.responsive) { spec.width = Math.max(120, figure.clientWidth - 240); }
+    var narrow = figure.clientWidth < 600;
+    if (spec.usermeta && spec.usermeta.responsive) {
+      spec.width = Math.max(120, figure.clientWidth - (narrow ? 120 : 240));
+    }
+    if (narrow) { spec.config = merge(spec.config || {}, PHONE); }
     if (theme === "dark") { spec.config = merge(spec.config || {}, DARK); }
     window.vegaEmbed(element, spec, { actions: false, renderer: "svg" }).then(function (result) {
       embedded = embedded.filter(function (item) {
@@ -324,29 +339,6 @@ CI_NOTE = "Error bars: 95% bootstrap confidence interval of the median over repe
 
 
 @dataclass(frozen=True)
-class Table:
-    headers: list[str]
-    rows: list[list[Any]]  # Markup cells are kept; anything else is shown as inert text
-
-    @staticmethod
-    def _cell(value: Any) -> Markup:
-        return value if isinstance(value, Markup) else inert(value)
-
-    def markdown(self) -> Markup:
-        lines = ["| " + " | ".join(str(inert(h)) for h in self.headers) + " |",
-                 "|" + "|".join(["---"] * len(self.headers)) + "|"]
-        lines += ["| " + " | ".join(str(self._cell(value)) for value in row) + " |" for row in self.rows]
-        return Markup("\n".join(lines))
-
-    def html(self) -> Markup:
-        """The same table for a page rendered straight to HTML (its Markup cells must then hold HTML)."""
-        head = "".join(f"<th>{inert(h)}</th>" for h in self.headers)
-        body = "".join("<tr>" + "".join(f"<td>{self._cell(value)}</td>" for value in row) + "</tr>\n"
-                       for row in self.rows)
-        return Markup(f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n{body}</tbody>\n</table>")
-
-
-@dataclass(frozen=True)
 class Exhibit:
     """A chart and the table of the same numbers, shown together under ``heading``."""
 
@@ -367,13 +359,37 @@ def records(frame) -> list[Any]:
     return [row(*values) for values in zip(*(frame[c].tolist() for c in frame.columns), strict=True)]
 
 
-def number(value: float | None, unit: str = "") -> str:
-    """Three significant figures, thousands separated; a missing value is never shown as a number."""
+def decimals(value: float, figures: int = 3) -> int:
+    """Decimal places that show ``value`` to ``figures`` significant figures (none at 100 and above)."""
+    magnitude = abs(value)
+    if magnitude >= 10 ** (figures - 1) or magnitude == 0:
+        return 0
+    return figures - 1 - math.floor(math.log10(magnitude))
+
+
+def number(value: float | None, unit: str = "", *, places: int | None = None) -> str:
+    """Three significant figures, trailing zeros kept (28.0, not 28), thousands separated; ``places`` fixes the
+    decimal places instead (an interval is written like its median). A missing value is never a number."""
     if value is None or math.isnan(value):
         return "not measured"
-    magnitude = abs(value)
-    text = f"{value:,.0f}" if magnitude >= 100 else f"{value:,.3g}" if magnitude >= 0.01 else f"{value:.2e}"
+    if isinstance(value, numbers.Integral):  # a count, not a measurement: no decimals to keep
+        return f"{value:,} {unit}".strip()
+    if places is None and 0 < abs(value) < 0.01:
+        return f"{value:.2e} {unit}".strip()
+    text = f"{value:,.{decimals(value) if places is None else places}f}"
     return f"{text} {unit}".strip()
+
+
+def interval(low: float | None, high: float | None, median: float | None, *, brackets: bool = True,
+             places: int | None = None) -> str:
+    """``[21.3–22.9]``: a confidence interval with the decimal places of its median (or ``places``)."""
+    if low is None or high is None or median is None or math.isnan(low) or math.isnan(high):
+        text = "interval not measured"
+    else:
+        if places is None:
+            places = decimals(median) if 0.01 <= abs(median) else None
+        text = f"{number(low, places=places)}–{number(high, places=places)}"
+    return f"[{text}]" if brackets else text
 
 
 def setup_label(mode: str, precision: str) -> str:
@@ -406,7 +422,27 @@ def _bars(rows: list[dict[str, Any]], names: dict[str, str], value: str, value_t
         ))
     if rule_at is not None:
         layers.append(alt.Chart(alt.Data(values=[{"at": rule_at}])).mark_rule(strokeDash=[4, 3]).encode(x="at:Q"))
+    gaps = no_mode_gaps(rows, names, category, category_order)
+    if gaps:  # a framework without this mode: say so where its bar would be, never leave a silent gap
+        layers.append(alt.Chart(alt.Data(values=gaps)).mark_text(
+            align="left", dx=3, fontSize=11, fontStyle="italic", color="#6b6b6b").encode(
+            x=alt.X("zero:Q"), y=y, yOffset=alt.YOffset("framework_name:N", sort=list(names.values())),
+            text="label:N"))
     return alt.layer(*layers)
+
+
+def no_mode_gaps(rows: list[dict[str, Any]], names: dict[str, str], category: str,
+                 category_order: list[str]) -> list[dict[str, Any]]:
+    """Label rows for the bars that cannot exist: a category whose mode a framework does not have (PyTorch has no
+    graph mode), e.g. ``{"framework_name": "PyTorch", "setup": "graph · fp32", "label": "no graph mode"}``."""
+    present = {(row["framework_name"], row[category]) for row in rows}
+    gaps = []
+    for label in category_order:
+        mode = next((token for token in str(label).split(" · ") if token in MODE_ORDER), None)
+        for framework, name in names.items():
+            if mode and mode not in HARNESS_MODES.get(framework, MODE_ORDER) and (name, label) not in present:
+                gaps.append({"framework_name": name, category: label, "zero": 0, "label": f"no {mode} mode"})
+    return gaps
 
 
 def throughput_exhibit(frame, names: dict[str, str], link, where: str, phase: str, batch_size: int) -> Exhibit | None:
@@ -428,12 +464,13 @@ def throughput_exhibit(frame, names: dict[str, str], link, where: str, phase: st
     )
     caption = (f"{phase_label} throughput in samples per second of each framework, by execution mode and precision, "
                f"at batch size {batch_size}; higher is better. Measured on {where}. {CI_NOTE}")
-    table = Table(
-        ["Framework", "Mode", "Precision", "Throughput (samples/s)", "95% CI"],
-        [[names.get(r.framework, r.framework), r.mode, r.precision,
-          link(number(r.throughput_samples_per_s), r.result_id),
-          f"{number(r.throughput_ci_low)} – {number(r.throughput_ci_high)}"]
+    table = fitted(
+        ["Throughput (samples/s)", "95% CI", "Framework", "Mode", "Precision"],
+        [[link(number(r.throughput_samples_per_s), r.result_id),
+          interval(r.throughput_ci_low, r.throughput_ci_high, r.throughput_samples_per_s),
+          names.get(r.framework, r.framework), r.mode, r.precision]
          for r in records(rows.sort_values(["framework", "mode", "precision"]))],
+        first=["Throughput (samples/s)"], caption=f"Batch: {batch_size}",
     )
     return Exhibit(title, Chart(f"throughput-{phase}", spec, title, caption), table)
 
@@ -462,11 +499,12 @@ def sweep_exhibit(frame, names: dict[str, str], link, where: str, phase: str) ->
     spec = finish(chart, title, "Higher is better.")
     caption = (f"{PHASE_LABELS[phase]} throughput in samples per second as the batch grows, one line per framework, "
                f"mode and precision; higher is better. Measured on {where}.")
-    table = Table(
-        ["Framework", "Mode", "Precision", "Batch size", "Throughput (samples/s)"],
-        [[names.get(r.framework, r.framework), r.mode, r.precision, int(r.batch_size),
-          link(number(r.throughput_samples_per_s), r.result_id)]
+    table = fitted(
+        ["Throughput (samples/s)", "Batch size", "Framework", "Mode", "Precision"],
+        [[link(number(r.throughput_samples_per_s), r.result_id), int(r.batch_size),
+          names.get(r.framework, r.framework), r.mode, r.precision]
          for r in records(rows.sort_values(["framework", "mode", "precision", "batch_size"]))],
+        first=["Throughput (samples/s)", "Batch size"],
     )
     return Exhibit(title, Chart(f"sweep-{phase}", spec, title, caption), table)
 
@@ -492,12 +530,13 @@ def speedup_exhibit(frame, names: dict[str, str], link, where: str) -> Exhibit |
     spec = finish(chart, title, "Right of the dashed line: compiling helps.")
     caption = ("Throughput in compiled mode (torch.compile; XLA via tf.function(jit_compile=True)) divided by "
                f"throughput in eager mode, per framework; above 1 means compiling made it faster. Measured on {where}.")
-    table = Table(
-        ["Framework", "Phase", "Precision", "Batch", "Eager (samples/s)", "Compiled (samples/s)", "Speed-up"],
-        [[names.get(r.framework, r.framework), PHASE_LABELS[r.phase].lower(), r.precision, int(r.batch_size),
-          link(number(r.throughput_samples_per_s_eager), r.result_id_eager),
-          link(number(r.throughput_samples_per_s_compiled), r.result_id_compiled), f"{r.speedup:.2f}×"]
+    table = fitted(
+        ["Speed-up", "Framework", "Phase", "Precision", "Batch", "Eager (samples/s)", "Compiled (samples/s)"],
+        [[f"{r.speedup:.2f}×", names.get(r.framework, r.framework), PHASE_LABELS[r.phase].lower(), r.precision,
+          int(r.batch_size), link(number(r.throughput_samples_per_s_eager), r.result_id_eager),
+          link(number(r.throughput_samples_per_s_compiled), r.result_id_compiled)]
          for r in records(both.sort_values(keys))],
+        first=["Speed-up"],
     )
     return Exhibit(title, Chart("speedup", spec, title, caption), table)
 
@@ -526,11 +565,12 @@ def latency_exhibit(frame, names: dict[str, str], link, where: str, step_times: 
     caption = ("Distribution of the time of one inference step with a single sample, over every measured step "
                "(box: quartiles and median; whiskers: fastest and slowest step); lower is better. "
                f"Measured on {where}.")
-    table = Table(
-        ["Framework", "Mode", "Precision", "p50 (ms)", "p90 (ms)", "p99 (ms)", "Steps"],
-        [[names.get(r.framework, r.framework), r.mode, r.precision, link(number(r.latency_ms_p50), r.result_id),
-          number(r.latency_ms_p90), number(r.latency_ms_p99), len(step_times[r.result_id])]
+    table = fitted(
+        ["p50 (ms)", "p90 (ms)", "p99 (ms)", "Framework", "Mode", "Precision", "Steps"],
+        [[link(number(r.latency_ms_p50), r.result_id), number(r.latency_ms_p90), number(r.latency_ms_p99),
+          names.get(r.framework, r.framework), r.mode, r.precision, len(step_times[r.result_id])]
          for r in records(rows.sort_values(["framework", "mode", "precision"]))],
+        first=["p50 (ms)", "p90 (ms)", "p99 (ms)"], caption="Batch: 1",
     )
     return Exhibit(title, Chart("latency", spec, title, caption), table)
 
@@ -568,13 +608,14 @@ def memory_exhibit(frame, names: dict[str, str], link, where: str, reference_bat
     caption = (f"Peak memory in megabytes of each run ({'; '.join(kinds) or 'not measured'}), by phase, mode, "
                f"precision and batch size; lower is better. Runs without a memory figure are left out of the chart "
                f"and marked “not measured” in the table. Measured on {where}.")
-    table = Table(
-        ["Framework", "Phase", "Mode", "Precision", "Batch", "Peak memory (MB)", "What was measured"],
-        [[names.get(r.framework, r.framework), PHASE_LABELS[r.phase].lower(), r.mode, r.precision, int(r.batch_size),
-          link(number(r.peak_memory_mb), r.result_id) if r.peak_memory_mb == r.peak_memory_mb and
-          r.peak_memory_mb is not None else "not measured",
+    table = fitted(  # what was measured is one sentence for every row on one machine: said once, in the caption
+        ["Peak memory (MB)", "Framework", "Phase", "Mode", "Precision", "Batch", "What was measured"],
+        [[link(number(r.peak_memory_mb), r.result_id) if r.peak_memory_mb == r.peak_memory_mb and
+          r.peak_memory_mb is not None else "not measured", names.get(r.framework, r.framework),
+          PHASE_LABELS[r.phase].lower(), r.mode, r.precision, int(r.batch_size),
           MEMORY_KINDS.get(r.memory_kind, "—") if isinstance(r.memory_kind, str) else "—"]
          for r in records(rows.sort_values(["phase", "framework", "mode", "precision"]))],
+        first=["Peak memory (MB)"],
     )
     return Exhibit(title, Chart("memory", spec, title, caption), table)
 
@@ -594,11 +635,12 @@ def utilisation_exhibit(frame, names: dict[str, str], link, where: str,
     caption = ("Achieved FLOP/s (model FLOPs × throughput; 1 multiply-accumulate = 2 FLOPs) as a share of the "
                "machine's peak in that precision: the fastest large matrix multiplication PyTorch, TensorFlow or "
                f"NumPy ran on the same machine, one denominator for both frameworks. Measured on {where}.")
-    table = Table(
-        ["Framework", "Phase", "Mode", "Precision", "Batch", "Achieved (GFLOP/s)", "Peak (GFLOP/s)", "Utilisation"],
-        [[names.get(r.framework, r.framework), PHASE_LABELS[r.phase].lower(), r.mode, r.precision, int(r.batch_size),
-          number(r.achieved_flops_per_s / 1e9), number(r.peak_flops_per_s / 1e9),
-          link(f"{r.utilisation:.0%}", r.result_id)]
+    table = fitted(
+        ["Utilisation", "Framework", "Phase", "Mode", "Precision", "Batch", "Achieved (GFLOP/s)", "Peak (GFLOP/s)"],
+        [[link(f"{r.utilisation:.0%}", r.result_id), names.get(r.framework, r.framework),
+          PHASE_LABELS[r.phase].lower(), r.mode, r.precision, int(r.batch_size),
+          number(r.achieved_flops_per_s / 1e9), number(r.peak_flops_per_s / 1e9)]
          for r in records(rows.sort_values(["phase", "framework", "mode", "precision"]))],
+        first=["Utilisation"],
     )
     return Exhibit(title, Chart("utilisation", spec, title, caption), table)

@@ -36,7 +36,7 @@ from generator.site.environments import ENVIRONMENTS_PAGE, FACTCHECK_PAGE
 from generator.site.markup import inert, paragraphs, render, text
 from generator.site.methodology import CONTRIBUTE_ANCHOR, METHODOLOGY_PAGE
 from generator.site.pagekit import STATUS_LABELS, STATUS_MEANINGS, PageKit, badge, long_date
-from generator.site.verdicts import ClaimVerdicts, all_verdicts
+from generator.site.verdicts import DATASET_NAMES, ClaimVerdicts, all_verdicts
 
 SECTION = "Fact-check"
 
@@ -105,7 +105,7 @@ def accuracy_evidence(ctx: SiteContext, task_id: str, links: Links,
         deviation = f" ± {spread.std:.2%} (standard deviation)" if spread.std is not None else ""
         items.append(Markup("<li>{}: mean final test accuracy {}{} over {} seeds on {}</li>").format(
             inert(names.get(framework, framework)), inert(f"{spread.mean:.2%}"), inert(deviation), spread.n,
-            inert(comparison.dataset)))
+            inert(DATASET_NAMES.get(comparison.dataset, comparison.dataset))))
     return Markup("<p>{}: {}</p>\n<ul>\n{}\n</ul>").format(heading, inert(comparison.verdict),
                                                            Markup("\n").join(items))
 
@@ -151,15 +151,49 @@ def section_anchor(title: str, taken: set[str]) -> str:
     return anchor
 
 
+EVIDENCE_PAGES = {deployment.ENTRY_ID: (deployment.PAGE, "every path, with its numbers")}
+
+
+def evidence_links(claim: Claim, links: Links, task_titles: dict[str, str]) -> Markup:
+    """Where the full measurements behind a claim are: each task's page (speed), the accuracy or deployment page."""
+    found = []
+    for task_id in claim.measured_by:
+        if task_id in PERFORMANCE_TASKS:
+            target, label = task_page_path(task_id), "who is faster, every mode and precision"
+        elif task_id in EVIDENCE_PAGES:
+            target, label = EVIDENCE_PAGES[task_id]
+        else:
+            target, label = ACCURACY_PAGE, "learning curves and every run"
+        found.append(Markup("{} ({})").format(inert(task_titles.get(task_id, task_id)), links.to(label, target)))
+    return Markup("; ").join(found)
+
+
+def short_verdict(claim: Claim, verdicts: ClaimVerdicts | None) -> str:
+    """The measured verdict in a few words for the summary table: the outcome on the machines that measured it."""
+    if not claim.measured_by:
+        return "not benchmarked (cited evidence)"
+    if verdicts is None:
+        return "measured, no comparison declared"
+    outcomes = Counter(machine.outcome.value for machine in verdicts.measured)
+    if not outcomes:
+        return "not measured yet"
+    return "; ".join(f"{outcome} ({count} machine{'s' if count > 1 else ''})" for outcome, count in outcomes.items())
+
+
 def pages(ctx: SiteContext) -> list[Page]:
     kit = PageKit(ctx, FACTCHECK_PAGE)
     links = Links(FACTCHECK_PAGE, html=True)
     summaries = summarise_all(ctx.results.accuracy)  # once: the same statistics as the accuracy page
     verdicts = all_verdicts(ctx.kb, ctx.results)
     task_titles = {task.id: task.title for task in ctx.kb.benchmarks}
+    names = framework_names(ctx)
     evidence: dict[str, Markup] = {}  # per task: several claims share a task
 
     def measurements(claim: Claim) -> list[Markup]:
+        """The measurement blocks of a claim without a computed comparison (one with a comparison shows its
+        numbers once, in the measured verdict): only the kind of measurement the claim speaks of."""
+        if claim.compares is not None:
+            return []
         for task_id in claim.measured_by:
             if task_id not in evidence:
                 if task_id in PERFORMANCE_TASKS:
@@ -175,35 +209,50 @@ def pages(ctx: SiteContext) -> list[Page]:
     by_section: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.kb.claims:
         by_section[claim.section].append(claim)
-    anchors = {"top", "page-sources"}
-    sections = []
+    anchors = {"top", "page-sources", "summary", "the-article"}
+    sections, summary_rows = [], []
     for section in sorted(by_section, key=_section_order):
         claims = []
+        anchor = section_anchor(section, anchors)
         for claim in sorted(by_section[section], key=lambda c: c.id):
             edit = kit.shows("claims", claim.id, claim.last_reviewed)
+            verdict = measured_verdict(claim, verdicts.get(claim.id), links, task_titles, names)
+            short = short_verdict(claim, verdicts.get(claim.id))
             claims.append({
                 "anchor": kit.anchor_once(f"claim-{claim.id}"),
                 "badge": badge(claim.status),
                 "quote": text(claim.quote),
+                "short": short if claim.measured_by else None,
                 "evidence": paragraphs(claim.evidence, tail=kit.cite(claim.sources)),
                 "reviewed": long_date(claim.last_reviewed),
                 "edit": edit,
                 "measurements": measurements(claim),
-                "verdict": measured_verdict(claim, verdicts.get(claim.id), links, task_titles,
-                                            framework_names(ctx)),
+                "verdict": verdict,
+                "evidence_links": evidence_links(claim, links, task_titles) if claim.measured_by else None,
+                "not_measured": links.not_measured() if verdict and claim.compares is not None
+                and not verdicts[claim.id].measured else None,
             })
-        sections.append({"title": section, "anchor": section_anchor(section, anchors), "claims": claims})
+            summary_rows.append({
+                "status": ClaimStatus(claim.status).value, "badge": badge(claim.status), "section": section,
+                "section_anchor": anchor, "claim": Markup('<a href="#claim-{}">{}</a>').format(claim.id,
+                                                                                             text(claim.quote)),
+                "verdict": short,
+            })
+        sections.append({"title": section, "anchor": anchor, "claims": claims})
     counts = Counter(claim.status for claim in ctx.kb.claims)
     body = render(
         "factcheck.html.j2",
         sections=sections,
+        summary=summary_rows,
         total=len(ctx.kb.claims),
-        counts=[{"badge": badge(status), "count": counts.get(status, 0), "label": STATUS_LABELS[status]}
-                for status in ClaimStatus],
+        statuses=[{"value": status.value, "label": STATUS_LABELS[status], "count": counts.get(status, 0),
+                   "meaning": STATUS_MEANINGS[status]} for status in ClaimStatus],
         legend=Markup("; ").join(Markup("{} {}").format(badge(status), STATUS_MEANINGS[status])
                                   for status in ClaimStatus),
+        article=render("_article.html.j2"),
         contribute=links.to("contribute a measurement", METHODOLOGY_PAGE, CONTRIBUTE_ANCHOR),
+        glossary=links.to("glossary", "glossary.md"),
     )
-    return [kit.page("Fact-check", body, section=SECTION, order=0,
+    return [kit.page("Fact-check", body, section=SECTION, order=0, collapse_sources=True,
                      description="Every claim of the article with its verdict, evidence, sources and our "
                                  "measurements.")]

@@ -56,6 +56,8 @@ def use_cases_page(ctx: SiteContext) -> Page:
             "recommendation": recommendation,
             "article": case.article_recommends,
             "rationale": paragraphs(case.rationale, tail=kit.cite(case.sources)),
+            "tips": [{"framework": kit.framework(fw), "text": text(tip)} for fw, tip in case.tips.items()],
+            "either": len(case.recommendation) > 1,
             "claims": kit.claims(case.claims),
             "last_reviewed": long_date(case.last_reviewed),
             "edit": kit.shows("use-cases", case.id, case.last_reviewed),

@@ -1,9 +1,10 @@
-"""The home page: what the site is, how it works, and the at-a-glance comparison of every topic."""
+"""The home page: the measured answer first, then what the site is, how it works, and every topic at a glance."""
 
 from __future__ import annotations
 
 from markupsafe import Markup
 
+from generator.site.benchmarks import verdict_block
 from generator.site.context import Page, SiteContext
 from generator.site.markup import render, text
 from generator.site.pagekit import PageKit, status_legend
@@ -44,6 +45,7 @@ def pages(ctx: SiteContext) -> list[Page]:
         "home.html.j2",
         framework_list=", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names),
         legend=status_legend(),
+        verdict=verdict_block(ctx, PATH, figures=False),
         glance_header=header,
         glance=glance,
         frameworks=frameworks,
@@ -54,6 +56,7 @@ def pages(ctx: SiteContext) -> list[Page]:
             "trends": kit.link("future trends", "future-trends.md"),
             "sources": kit.link("Sources", "sources.md"),
             "api": kit.link("The JSON API", "api.md"),
+            "article": kit.link("a comparison article", "fact-check.md", "the-article"),
         },
     )
     return [kit.page("Home", body, section="Home", order=0,

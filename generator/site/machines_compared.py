@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 from markupsafe import Markup
 
-from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Table, number, records
+from generator.site.charts import MODE_ORDER, PHASE_LABELS, PRECISION_ORDER, Table, interval, number, records
 from generator.site.markup import inert
 
 VERSION_KEYS = ["task", "framework", "mode", "precision", "phase", "batch_size"]
@@ -90,7 +90,7 @@ def version_history(rows: pd.DataFrame, names: dict[str, str], run_link: Callabl
                 names.get(run.framework, run.framework), PHASE_LABELS[run.phase], run.mode, run.precision,
                 run.batch_size, run.framework_version, run.measured_at.strftime("%Y-%m-%d"),
                 run_link(f"{number(run.throughput_samples_per_s)}/s", run.result_id)
-                + Markup(" ") + inert(f"[{number(run.throughput_ci_low)}–{number(run.throughput_ci_high)}]"),
+                + Markup(" ") + inert(interval(run.throughput_ci_low, run.throughput_ci_high, run.throughput_samples_per_s)),
                 _change(previous, run),
             ])
             previous = run

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from generator.site import glossary
 from generator.site.context import Page, SiteContext, front_matter
 from generator.site.markup import inert, safe_url
 from generator.site.pagekit import kb_index
@@ -146,5 +147,6 @@ class MarkdownPage:
             "last_reviewed": min(self.reviewed).isoformat() if self.reviewed else None,
             "edit_url": edit_urls[0] if len(edit_urls) == 1 else None,
         }
-        markdown = f"{front_matter(front)}\n{body.rstrip()}\n\n{self.footer()}\n"
+        # The glossary's terms as abbreviations: every use of a term on the page gets its definition as a tooltip.
+        markdown = f"{front_matter(front)}\n{body.rstrip()}\n\n{self.footer()}\n\n{glossary.abbreviations()}\n"
         return Page(path=self.path, title=title, markdown=markdown, nav_section=section, nav_order=order)

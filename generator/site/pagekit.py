@@ -201,7 +201,9 @@ class PageKit:
         """The oldest review date of anything on the page: everything here was checked on or after it."""
         return min(self._reviewed, default=None)
 
-    def footer(self) -> Markup:
+    def footer(self, *, collapse_sources: bool = False) -> Markup:
+        """The common end of the page; ``collapse_sources`` folds a long list of sources into a <details> that a
+        citation link opens (the fact-check cites over a hundred)."""
         sources: list[Source] = [self.index.sources[source_id] for source_id in self._citations]
         return Markup(
             render(
@@ -221,10 +223,12 @@ class PageKit:
                 edit_links=[edit_link(url, path, path) for path, url in self._edit_files.items()],
                 built=long_date(self.ctx.built_at.date()),
                 contributing=self.url(CONTRIBUTING_PAGE),
+                collapse_sources=collapse_sources,
             )
         )
 
-    def page(self, title: str, body: str, *, section: str, order: int = 0, description: str = "") -> Page:
+    def page(self, title: str, body: str, *, section: str, order: int = 0, description: str = "",
+             collapse_sources: bool = False) -> Page:
         """The finished page: front matter, the writer's body, the common footer."""
         edit_urls = list(self._edit_files.values())
         front = {
@@ -234,7 +238,7 @@ class PageKit:
             "edit_url": self._primary_edit or (edit_urls[0] if len(edit_urls) == 1 else None),
             "atlas_html": True,
         }
-        footer = self.footer()  # before the front matter is dumped: the footer may cite nothing new, but be safe
+        footer = self.footer(collapse_sources=collapse_sources)  # before the front matter is dumped: the footer may cite nothing new, but be safe
         html = _EMPTY_BLOCK.sub("", f"{BLOCK_OPEN}\n{body.rstrip()}\n\n{footer}\n{BLOCK_CLOSE}")
         markdown = f"{front_matter(front)}\n{html.strip()}\n"
         return Page(path=self.path, title=title, markdown=markdown, nav_section=section, nav_order=order)

@@ -29,13 +29,21 @@ from generator.kb.models import Claim, ClaimStatus, KnowledgeBase, MeasuredCompa
 from generator.results.load import ResultSet
 from generator.results.schema import DeploymentResult, DeployOutcome
 from generator.site.benchmarks import PERFORMANCE_TASKS, Comparison, Machine, comparisons, machine_groups
-from generator.site.charts import number
+from generator.site.charts import interval, number
 
 # A claim about "large-scale models" is settled only by models at least this big (BERT-base has 110 M).
 LARGE_MODEL_PARAMETERS = 1_000_000_000
 # The benchmark entry (data/benchmarks/deployment.yaml) whose results the deployment metrics read, and their suite.
 DEPLOYMENT_TASK = "deployment"
 DEPLOYMENT_SUITE = "deploy"
+
+
+# Readers' names for the models of the deployment tasks, which the results record by task id.
+TASK_MODELS = {"image-classification": "ResNet-50", "sentiment-analysis": "BERT-base",
+               "object-detection": "YOLOv8n"}
+# Readers' names for the datasets the accuracy results record by id.
+DATASET_NAMES = {"sklearn-digits": "the scikit-learn digits"}
+PERCENT_PLACES = 2
 
 
 class Outcome(StrEnum):
@@ -76,10 +84,12 @@ class Side:
 
     def text(self, names: dict[str, str]) -> str:
         name = names.get(self.framework, self.framework)
+        places = PERCENT_PLACES if self.unit == "%" else None  # accuracies differ in the second decimal
         if self.exact:
-            return f"{name} {number(self.value)}{self.unit}"
+            return f"{name} {number(self.value, places=places)}{self.unit}"
         mode = f", {self.mode}" if self.mode else ""
-        return f"{name} {number(self.value)}{self.unit} [{number(self.low)}–{number(self.high)}{mode}]"
+        spread = interval(self.low, self.high, self.value, brackets=False, places=places)
+        return f"{name} {number(self.value, places=places)}{self.unit} [{spread}{mode}]"
 
 
 @dataclass(frozen=True)
@@ -206,7 +216,8 @@ def accuracy_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -
         if summary.task not in tasks:
             continue
         verdict = _accuracy_task(compares, summary, names)
-        yield MachineVerdict(f"accuracy-parity runs on {summary.dataset} ({summary.epochs} epochs)", None,
+        dataset = DATASET_NAMES.get(summary.dataset, summary.dataset.replace("-", " "))
+        yield MachineVerdict(f"accuracy-parity runs on {dataset} ({summary.epochs} epochs)", None,
                              _roll_up([verdict]), (verdict,))
 
 
@@ -293,7 +304,7 @@ def coverage_verdicts(claim: Claim, results: ResultSet, names: dict[str, str]) -
             sides = tuple(Side(f, working[f], working[f], working[f],
                                f" of {len(counts[f])} cells work ({shares[f]:.0f}%)", exact=True)
                           for f in FRAMEWORK_ORDER)
-            failed = "; ".join(f"{c.config.path} ({c.config.task}): {_failure_line(c)}"
+            failed = "; ".join(f"{c.config.path} ({TASK_MODELS.get(c.config.task, c.config.task)}): {_failure_line(c)}"
                                for c in group.cells if c.outcome is not DeployOutcome.ok)
             difference = abs(shares[FRAMEWORK_ORDER[0]] - shares[FRAMEWORK_ORDER[1]])
             if compares.favours is not None:

@@ -57,10 +57,10 @@ def test_coverage_shows_n_of_m_cells_and_each_failed_cells_path_and_first_error_
     assert [side.text(NAMES) for side in task.sides] == [
         f"TensorFlow {2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work (100%)",
         f"PyTorch {2 * len(TORCH_PATHS) - 4} of {2 * len(TORCH_PATHS)} cells work (60%)"]
-    assert "torch-litert (image-classification): synthetic: the converter raised" in task.detail
-    assert "torch-litert (object-detection): ai-edge-torch needs torch<2.13" in task.detail
+    assert "torch-litert (ResNet-50): synthetic: the converter raised" in task.detail
+    assert "torch-litert (YOLOv8n): ai-edge-torch needs torch<2.13" in task.detail
     assert "resolver" not in task.detail  # the first line only
-    assert "torch-executorch (image-classification): outputs-differ (max relative difference 0.05)" in task.detail
+    assert "torch-executorch (ResNet-50): outputs-differ (max relative difference 0.05)" in task.detail
 
 
 def test_coverage_counts_only_the_paths_the_claim_names():

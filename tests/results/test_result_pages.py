@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 
 import pytest
@@ -12,6 +13,7 @@ from generator.kb.models import BenchmarkTask, Claim
 from generator.results.load import load_results
 from generator.site import benchmarks, environments, factcheck, methodology
 from generator.site.markup import inert
+from tests.site.conftest import claim_block
 
 from .conftest import HOSTILE, make_context, pages_by_path
 from .result_factory import environment, performance, write
@@ -24,6 +26,24 @@ def benchmark_pages(ctx):
 
 def _table_rows(markdown: str, first_cell: str) -> list[str]:
     return [line for line in markdown.splitlines() if line.startswith(f"| {first_cell} |")]
+
+
+def _comparison_rows(markdown: str) -> list[dict[str, str]]:
+    """The rows of every "who is faster" table (verdict first, one column per framework, then the setup), each as
+    {column: cell}; a column lifted into the caption (every row the same) is filled in from the caption."""
+    rows, headers, shared = [], None, {}
+    lines = markdown.splitlines()
+    for index, line in enumerate(lines):
+        if line.startswith("| Verdict | TensorFlow | PyTorch |"):
+            headers = [cell.strip() for cell in line.strip("|").split(" | ")]
+            caption = html.unescape(lines[index - 3]) if lines[index - 2].startswith("{: .atlas-caption") else ""
+            shared = dict(part.split(": ", 1) for part in caption.split(" · ") if ": " in part)
+        elif headers and line.startswith("|") and not line.startswith("|---"):
+            rows.append({**shared, **dict(zip(headers, (c.strip() for c in line.strip("|").split(" | ")),
+                                              strict=True))})
+        elif not line.startswith("|"):
+            headers = None
+    return rows
 
 
 def test_a_chart_page_renders_its_charts_with_their_data(benchmark_pages):
@@ -44,28 +64,32 @@ def test_pages_without_charts_do_not_load_the_bundle(ctx, benchmark_pages):
 def test_a_missing_measurement_says_not_measured_never_zero(benchmark_pages):
     page = benchmark_pages["benchmarks/sentiment-analysis.md"].markdown
     # The fixture has no TensorFlow compiled training run for BERT.
-    [row] = [r for r in _table_rows(page, "Training") if "| compiled | fp32 |" in r]
-    tensorflow_cell = row.split(" | ")[4]
-    assert tensorflow_cell.startswith("not measured") and "methodology.md#contribute-a-measurement" in tensorflow_cell
+    [row] = [r for r in _comparison_rows(page)
+             if (r["Phase"], r["Mode"], r["Precision"]) == ("Training", "compiled", "fp32")]
+    assert row["TensorFlow"].startswith("not measured")
+    assert "methodology.md#contribute-a-measurement" in row["TensorFlow"]
+    assert row["Verdict"] == "not measured in both"
     assert not re.search(r"\| 0(\.0+)?(/s)? \|", page)
 
 
 def test_a_mode_a_framework_does_not_have_is_not_offered_as_a_gap(benchmark_pages):
     """TensorFlow's graph mode has no PyTorch counterpart: its row says so instead of asking for a measurement."""
     page = benchmark_pages["benchmarks/object-detection.md"].markdown
-    rows = [r for r in _table_rows(page, "Inference") if "| graph | fp32 |" in r]
+    rows = [r for r in _comparison_rows(page) if (r["Phase"], r["Mode"], r["Precision"]) == ("Inference", "graph",
+                                                                                               "fp32")]
     assert rows
     for row in rows:
-        tensorflow_cell, pytorch_cell = row.split(" | ")[4:6]
-        assert "/s" in tensorflow_cell and pytorch_cell == "no graph mode"
+        assert "/s" in row["TensorFlow"] and row["PyTorch"] == "no graph mode"
+        assert html.unescape(row["Verdict"]) == "nothing to compare: PyTorch has no graph mode"
 
 
 def test_with_no_results_every_cell_is_not_measured(knowledge_base, tmp_path):
     empty = make_context(knowledge_base, load_results(tmp_path))
     pages = pages_by_path(benchmarks.pages(empty))
     overview = pages["benchmarks/index.md"].markdown
-    rows = _table_rows(overview, "Inference") + _table_rows(overview, "Training")
-    assert rows and all(row.count("not measured") == 2 for row in rows)
+    rows = _comparison_rows(overview)
+    assert rows and all(row["TensorFlow"].startswith("not measured") and row["PyTorch"].startswith("not measured")
+                        for row in rows)
     assert "Not measured yet" in pages["benchmarks/object-detection.md"].markdown
     assert "atlas-chart" not in pages["benchmarks/object-detection.md"].markdown
 
@@ -117,16 +141,22 @@ def test_fact_check_lists_every_claim_with_verdict_and_measurements(ctx):
     page = factcheck.pages(ctx)[0].markdown
     for claim in ctx.kb.claims:
         assert f'<span id="claim-{claim.id}"></span>' in page
+        assert f'<a href="#claim-{claim.id}">' in page, "the summary table links every claim to its entry"
     measured = [c for c in ctx.kb.claims if "image-classification" in c.measured_by]
     assert measured, "the knowledge base has claims measured by the image-classification benchmark"
-    assert "<em>Our measurements:</em>" in page and "PyTorch 1.14× faster" in page
-    assert '<a href="../benchmarks/runs/#run-' in page, "each measured number links to its run"
+    for claim in measured:
+        block = claim_block(page, claim.id)
+        assert "who is faster, every mode and precision" in block, claim.id  # the full evidence, one click away
+        if claim.compares is not None and claim.compares.metric.value == "accuracy":
+            assert "samples/s" not in block and "<table>" not in block, f"speed numbers under {claim.id}"
+    speed = [c for c in measured if c.compares is not None and c.compares.metric.value == "throughput"]
+    assert speed and any('<a href="../benchmarks/runs/#run-' in claim_block(page, c.id) for c in speed), \
+        "each measured number links to its run"
     accuracy = [c for c in ctx.kb.claims if "digits-accuracy" in c.measured_by]
     if accuracy:  # no accuracy results in the fixture: said, not hidden
-        title = next(t.title for t in ctx.kb.benchmarks if t.id == "digits-accuracy")
-        assert (f'<strong>{inert(title)}</strong> (<a href="../benchmarks/accuracy/">learning curves and every run'
-                in page)
-        assert ': not measured — <a href="../benchmarks/methodology/#contribute-a-measurement">contribute it' in page
+        block = claim_block(page, accuracy[0].id)
+        assert '<a href="../benchmarks/accuracy/">learning curves and every run</a>' in block
+        assert 'not measured — <a href="../benchmarks/methodology/#contribute-a-measurement">contribute it' in block
 
 
 def test_hostile_text_from_results_and_the_knowledge_base_stays_text(knowledge_base, tmp_path):

@@ -54,6 +54,6 @@ def repo_ctx() -> SiteContext:
 
 
 def claim_block(page_html: str, claim_id: str) -> str:
-    """One claim's part of the fact-check page, from its anchor to the rule after it."""
+    """One claim's part of the fact-check page, from its anchor to the end of its entry."""
     start = page_html.index(f'id="claim-{claim_id}"')
-    return page_html[start:page_html.index("<hr>", start)]
+    return page_html[start:page_html.index("</details>", start)]

@@ -36,10 +36,11 @@ def test_the_factcheck_page_shows_the_coverage_verdict_with_its_numbers(ctx):
            "(export paths: all)" in block
     assert f"TensorFlow {2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work (100%)" in block
     assert f"PyTorch {2 * len(TORCH_PATHS) - 3} of {2 * len(TORCH_PATHS)} cells work (70%)" in block
-    assert "torch-litert (image-classification): synthetic: the converter raised" in block
+    assert "torch-litert (ResNet-50): synthetic: the converter raised" in block
     assert "<script>" not in raw and "&lt;script&gt;" in raw  # a result's error text stays inert
-    assert "every path, with its numbers" in block  # the evidence: the deployment page's summary, linked
-    assert f"<strong>TensorFlow</strong>: {2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work" in block
+    assert "every path, with its numbers" in block  # the full evidence: the deployment page, linked
+    # Measurements are shown once per claim: the verdict's counts, not the deployment summary again beside them.
+    assert block.count(f"{2 * len(TF_PATHS)} of {2 * len(TF_PATHS)} cells work") == 1
 
 
 def test_an_onnx_claim_counts_only_the_onnx_paths(ctx):
