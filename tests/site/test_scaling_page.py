@@ -18,7 +18,7 @@ from generator.results.table import DISTRIBUTED_COLUMNS, build_distributed_frame
 from generator.site import build, environments, scaling
 from generator.site.environments import run_anchor
 from tests.results.distributed_factory import run, standard_set
-from tests.site.conftest import REPO_ROOT
+from tests.site.conftest import REPO_ROOT, claim_block
 
 HOSTILE = '<script>alert("x")</script> [link](javascript:alert(1)) worker died'
 LATER = dt.datetime(2026, 1, 6, 13, 0, tzinfo=dt.UTC)
@@ -154,8 +154,7 @@ def test_the_site_builds_strictly_and_the_large_scale_claims_show_the_page(tmp_p
     assert "Runs that did not finish" in page and "<script>alert" not in page
     factcheck = (site / "fact-check" / "index.html").read_text()
     for claim in ("tensorflow-faster-training-large-models", "tensorflow-better-large-scale-deployment"):
-        start = factcheck.index(f'id="claim-{claim}"')
-        block = factcheck[start:factcheck.index("<hr>", start)]
+        block = claim_block(factcheck, claim)
         assert "Scaling out" in block and "../benchmarks/scaling/" in block
     downloads = (site / "benchmarks" / "data" / "index.html").read_text()
     assert "distributed.csv" in downloads and "scaling_efficiency" in downloads
