@@ -7,7 +7,8 @@ raw repeats. The site's sweep page renders it; the tests check it on synthetic r
   or threads) on one machine, the other two held at the suite's fixed values.
 - A **crossover** is where the faster of two setups changes between consecutive points. It is called only when both
   points are decided (the two 95% intervals apart); a sign change inside the noise is reported as "too close".
-- The **cost model** fits step time = a + b·batch by least squares on every raw repeat (scipy's linregress):
+- The **cost model** fits step time = a + b·batch on every raw repeat (scipy's ``curve_fit``, relative residuals,
+  a and b at least 0):
   ``a`` is the fixed cost of a step whatever its size (dispatch, Python, kernel launches, framework overhead),
   ``b`` the cost of one more sample (the kernels' work). It is what separates "framework overhead" from "kernel
   speed".
@@ -19,6 +20,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import optimize
 from scipy import stats as scipy_stats
 
 from generator.results.schema import PerformanceResult, Status
@@ -195,13 +198,12 @@ class CostModel:
     fixed_ci95: tuple[float, float]
     per_sample_s: float
     per_sample_ci95: tuple[float, float]
-    r_squared: float
+    relative_rms: float  # RMS of (measured − fitted) / measured over the repeats: how well a line describes them
     points: int
 
     def fixed_share(self, batch: int) -> float:
         """Share of a step at ``batch`` that is the fixed cost."""
-        total = self.fixed_s + self.per_sample_s * batch
-        return self.fixed_s / total if total > 0 else float("nan")
+        return self.fixed_s / (self.fixed_s + self.per_sample_s * batch)
 
 
 def _step_times(result: PerformanceResult) -> list[float]:
@@ -211,19 +213,31 @@ def _step_times(result: PerformanceResult) -> list[float]:
 
 
 def cost_model(series: Series) -> CostModel | None:
-    """None for fewer than three batch sizes: two points always fit a line exactly and say nothing about it."""
+    """None for fewer than three batch sizes: two points always fit a line exactly and say nothing about it.
+
+    Least squares on relative residuals (each repeat's error as a share of its own step time), so a batch-1 step
+    of 30 ms counts as much as a batch-32 step of 1 s, and with a ≥ 0, b ≥ 0: a negative fixed cost has no
+    meaning, and where the per-sample cost itself grows with the batch (caches overflow) an unbounded line would
+    report one. ``relative_rms`` says how far the line is from the repeats; the intervals come from the fit's
+    covariance (Student's t, n − 2 degrees of freedom).
+    """
     if series.key.axis != "batch_size" or len(series.points) < 3:
         return None
     xs, ys = [], []
     for batch, result in series.points.items():
         for step in _step_times(result):
-            xs.append(batch)
+            xs.append(float(batch))
             ys.append(step)
-    fit = scipy_stats.linregress(xs, ys)
-    t = scipy_stats.t.ppf(0.975, len(xs) - 2)
-    return CostModel(series.key, fit.intercept, (fit.intercept - t * fit.intercept_stderr,
-                                                 fit.intercept + t * fit.intercept_stderr),
-                     fit.slope, (fit.slope - t * fit.stderr, fit.slope + t * fit.stderr), fit.rvalue**2, len(xs))
+    x, y = np.asarray(xs), np.asarray(ys)
+    (fixed, per_sample), covariance = optimize.curve_fit(
+        lambda b, a, slope: a + slope * b, x, y, p0=(float(y.min()) / 2, float(np.median(y / x)) / 2),
+        sigma=y, bounds=([0.0, 0.0], [np.inf, np.inf]))
+    t = scipy_stats.t.ppf(0.975, len(x) - 2)
+    err_a, err_b = (t * float(np.sqrt(v)) if np.isfinite(v) else float("nan") for v in np.diag(covariance))
+    relative = (y - (fixed + per_sample * x)) / y
+    return CostModel(series.key, float(fixed), (max(0.0, fixed - err_a), fixed + err_a), float(per_sample),
+                     (max(0.0, per_sample - err_b), per_sample + err_b), float(np.sqrt(np.mean(relative**2))),
+                     len(x))
 
 
 # --- Threads ----------------------------------------------------------------------------------------------------

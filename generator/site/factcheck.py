@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from generator.bench.accuracy.stats import AccuracyComparison, summarise_all
 from generator.kb.models import Claim, ClaimStatus
-from generator.site import deployment, scaling
+from generator.site import deployment, scaling, sweeps
 from generator.site.accuracy import PAGE as ACCURACY_PAGE
 from generator.site.benchmarks import (
     PERFORMANCE_TASKS,
@@ -152,7 +152,8 @@ def section_anchor(title: str, taken: set[str]) -> str:
 
 
 EVIDENCE_PAGES = {deployment.ENTRY_ID: (deployment.PAGE, "every path, with its numbers"),
-                  scaling.ENTRY_ID: (scaling.PAGE, "data-parallel training on 1 and 2 workers")}
+                  sweeps.ENTRY_ID: (sweeps.PAGE, "how the answer changes with batch, sequence length and threads"),
+                  scaling.ENTRY_ID: (scaling.PAGE, "1 and 2 workers, the equivalence check")}
 
 
 def evidence_links(claim: Claim, links: Links, task_titles: dict[str, str]) -> Markup:
@@ -204,6 +205,8 @@ def pages(ctx: SiteContext) -> list[Page]:
                     evidence[task_id] = deployment.evidence(ctx, links)
                 elif task_id == scaling.ENTRY_ID:
                     evidence[task_id] = scaling.evidence(ctx, links)
+                elif task_id == sweeps.ENTRY_ID:
+                    evidence[task_id] = sweeps.evidence(ctx, links)
                 else:
                     evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
         return [evidence[task_id] for task_id in tasks]

@@ -59,10 +59,10 @@ def _between(axis: str, before: int, after: int) -> str:
 
 
 def interval_like(value: float, low: float, high: float) -> str:
-    """``9.90 [5.31, 14.5]`` → ``9.9 [5.3, 14.5]``: the interval written with the median's decimals."""
-    text = number(value)
-    decimals = len(text.split(".")[1]) if "." in text else 0
-    return f"{text} [{low:,.{decimals}f}, {high:,.{decimals}f}]"
+    """``9.90 [5.31–14.5]``, written like the site's other intervals; a fit at its bound of 0 reads ``0``."""
+    if value < 5e-3:  # below a hundredth of a millisecond: the bounded fit found no fixed cost
+        return f"0 {charts.interval(0.0, high, high)}"
+    return f"{number(value)} {charts.interval(low, high, value)}"
 
 
 def _panel_title(task: str, phase: str, axis: str) -> str:
@@ -88,22 +88,24 @@ def leader_sentence(panel: list[sweeps.Series], names: dict[str, str]) -> Markup
         low, high = min(r.ratio for r in run), max(r.ratio for r in run)
         by = f"{low:.2f}×" if abs(high - low) < 0.005 else f"{low:.2f}–{high:.2f}×"
         close = sum(not r.decided for r in run)
-        noise = (f" ({close} of these {len(run)} point{'s' * (len(run) != 1)} within the noise)" if close else "")
+        noise = ("" if not close else " (within the noise)" if len(run) == 1 else
+                 f" ({close} of these {len(run)} points within the noise)")
         parts.append(f"{names.get(run[0].framework, run[0].framework)} ({modes}) at {span}, by {by}{noise}")
     return Markup("{}, best mode of each: {}.").format(
         inert(_panel_title(panel[0].key.task, panel[0].key.phase, axis)), inert("; ".join(parts)))
 
 
 def crossover_sentences(panel: list[sweeps.Series], names: dict[str, str]) -> list[str]:
+    """The decided crossovers of one chart in words, prefixed with the chart, then how many more swaps are only
+    inside the noise (the two setups' 95% intervals overlap at one of the two points)."""
     found = sweeps.cross_framework_crossovers(panel)
-    lines = []
-    for c in found:
-        where = _between(c.axis, c.x_before, c.x_after)
-        if c.decided:
-            lines.append(f"{_setup(c.leader_after, names)} overtakes {_setup(c.leader_before, names)} {where}.")
-        else:
-            lines.append(f"{_setup(c.leader_after, names)} and {_setup(c.leader_before, names)} swap places {where}, "
-                         "within the noise (their 95% intervals overlap at one of the two points).")
+    title = _panel_title(panel[0].key.task, panel[0].key.phase, panel[0].key.axis)
+    lines = [f"{title}: {_setup(c.leader_after, names)} overtakes {_setup(c.leader_before, names)} "
+             f"{_between(c.axis, c.x_before, c.x_after)}." for c in found if c.decided]
+    noisy = sum(not c.decided for c in found)
+    if noisy:
+        lines.append(f"{title}: {noisy} more swap{'s' * (noisy != 1)} between setups of the two frameworks, each "
+                     "within the noise (the 95% intervals overlap at one of the two points).")
     return lines
 
 
@@ -182,9 +184,9 @@ def cost_table(models: list[sweeps.CostModel], names: dict[str, str]) -> Table:
         rows.append([_setup(m.key, names), PHASE_LABELS[m.key.phase],
                      interval_like(m.fixed_s * 1e3, m.fixed_ci95[0] * 1e3, m.fixed_ci95[1] * 1e3),
                      interval_like(m.per_sample_s * 1e3, m.per_sample_ci95[0] * 1e3, m.per_sample_ci95[1] * 1e3),
-                     f"{m.fixed_share(1):.0%}", f"{m.r_squared:.3f}", m.points])
+                     f"{m.fixed_share(1):.0%}", f"{m.relative_rms:.0%}", m.points])
     return Table(["Setup", "Phase", "Fixed cost a, ms per step [95% CI]", "Per-sample cost b, ms [95% CI]",
-                  "a's share of a batch-1 step", "R²", "Repeats fitted"], rows)
+                  "a's share of a batch-1 step", "Line's error (RMS, share of a step)", "Repeats fitted"], rows)
 
 
 def thread_table(panel: list[sweeps.Series], names: dict[str, str]) -> Table | None:

@@ -172,7 +172,15 @@ def _in_scope(compares: MeasuredComparison, machine: Machine, comparison: Compar
     return True
 
 
+# Benchmarks whose pages bear on a claim without a comparison computed here: the sweeps (how a speed verdict
+# changes with batch, length and threads) and the distributed runs (which cannot speak for a cluster). A claim lists
+# them in measured_by so the fact-check links them; no verdict counts them.
+CONTEXT_TASKS = ("cost-sweeps", "distributed")
+
+
 def _task_kind(task: str) -> str:
+    if task in CONTEXT_TASKS:
+        return "context"
     return ("deployment" if task == DEPLOYMENT_TASK else "speed" if task in PERFORMANCE_TASKS else "accuracy")
 
 

@@ -59,7 +59,7 @@ def test_the_cost_model_recovers_the_fixed_and_per_sample_cost(panels):
         assert model.fixed_s == pytest.approx(fixed, abs=0.01)
         assert model.per_sample_s == pytest.approx(per_sample, rel=0.05)
         assert model.fixed_ci95[0] <= model.fixed_s <= model.fixed_ci95[1]
-        assert model.r_squared > 0.99
+        assert model.relative_rms < 0.03  # the factory's repeats spread by ±2% around the line
     assert models["tensorflow"].fixed_share(1) > models["pytorch"].fixed_share(1)
 
 
@@ -74,3 +74,15 @@ def test_scaling_efficiency_is_speedup_over_threads(panels):
         efficiency = sweeps.scaling_efficiency(series)
         assert efficiency[1] == pytest.approx(1.0)
         assert efficiency[2] == pytest.approx(speedup / 2, rel=0.01)
+
+
+def test_a_per_sample_cost_that_grows_with_the_batch_never_gives_a_negative_fixed_cost():
+    """Measured here: throughput falling from batch 8 to 32 (caches overflow) made an unbounded line's intercept
+    negative. The bounded fit keeps a ≥ 0 and says, through its error, that a line fits poorly."""
+    series = sweeps.Series(sweeps.SeriesKey("m", "cpu", "t", "inference", "batch_size", "pytorch", "eager", "fp32"))
+    for batch in (1, 2, 4, 8, 16, 32):
+        series.points[batch] = sweep_factory.point("pytorch", "eager", batch=batch,
+                                                   step_time_s=0.03 * batch * (1 + batch / 16))
+    model = sweeps.cost_model(series)
+    assert model.fixed_s >= 0 and model.fixed_ci95[0] >= 0
+    assert model.relative_rms > 0.1
