@@ -193,10 +193,11 @@ def pages(ctx: SiteContext) -> list[Page]:
 
     def measurements(claim: Claim) -> list[Markup]:
         """The measurement blocks of a claim without a computed comparison (one with a comparison shows its
-        numbers once, in the measured verdict): only the kind of measurement the claim speaks of."""
-        if claim.compares is not None:
-            return []
-        for task_id in claim.measured_by:
+        numbers once, in the measured verdict): only the kind of measurement the claim speaks of. The scaling
+        runs are in no verdict, so a claim that lists them shows their summary beside its verdict."""
+        tasks = [t for t in claim.measured_by if t == scaling.ENTRY_ID] if claim.compares is not None else \
+            claim.measured_by
+        for task_id in tasks:
             if task_id not in evidence:
                 if task_id in PERFORMANCE_TASKS:
                     evidence[task_id] = performance_evidence(ctx, task_id, links)
@@ -208,7 +209,7 @@ def pages(ctx: SiteContext) -> list[Page]:
                     evidence[task_id] = sweeps.evidence(ctx, links)
                 else:
                     evidence[task_id] = accuracy_evidence(ctx, task_id, links, summaries)
-        return [evidence[task_id] for task_id in claim.measured_by]
+        return [evidence[task_id] for task_id in tasks]
 
     by_section: dict[str, list[Claim]] = defaultdict(list)
     for claim in ctx.kb.claims:

@@ -11,6 +11,7 @@ used the settings described.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import inspect
 import io
 import re
@@ -102,6 +103,11 @@ def read_settings(module: ModuleType) -> list[Block]:
 
 
 def format_value(value: Any) -> str:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):  # a suite: its words and numbers, no repr
+        fields = [item.name for item in dataclasses.fields(value) if item.name not in ("name", "description")]
+        numbers = " · ".join(f"{name.replace('_', ' ')} {format_value(getattr(value, name))}" for name in fields)
+        description = getattr(value, "description", "")
+        return f"{description} ({numbers})" if description else numbers
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):

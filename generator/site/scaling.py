@@ -86,40 +86,58 @@ def run_label(result: DistributedResult) -> str:
     return f"{workers} × {c.per_worker_batch}{kind}"
 
 
-def check_text(result: DistributedResult) -> str:
-    if result.config.workers == 1:
-        return "the reference"
-    check = result.equivalence
-    if check is None:
-        return "not checked (the run failed before the check)"
-    verdict = "same weights" if check.passed else "weights differ"
-    return f"{verdict}: {check.max_rel_diff:.1e} of the update (bar {check.rtol:g})"
+def short_model(title: str) -> str:
+    """'Image classification: ResNet-50' → 'ResNet-50': chart labels must fit a phone."""
+    return title.rsplit(": ", 1)[-1]
 
 
 def _optional(value, fmt: Callable[[float], str]) -> str:
     return "—" if value is None or pd.isna(value) else fmt(value)
 
 
+def run_text(result: DistributedResult) -> str:
+    """The run with its cores: '2 workers × 4 (strong), 1 core each'."""
+    cores = result.config.threads_per_worker
+    return f"{run_label(result)}, {cores} core{'s' if cores > 1 else ''} each"
+
+
 def runs_table(group: MachineRuns, task: str, names: dict[str, str], links: Links) -> Table:
     rows = []
     for r in (r for r in group.runs if r.config.task == task):
-        c, m, row = r.config, r.metrics, group.row(r.result_id)
+        m, row = r.metrics, group.row(r.result_id)
         if r.status is Status.ok and m is not None:
             throughput = links.run(number(m.throughput_samples_per_s), r.result_id) + Markup(" ") + inert(
                 f"[{number(m.throughput_ci95[0])}–{number(m.throughput_ci95[1])}]")
         else:
             throughput = links.run(f"failed ({r.failure.stage.value})" if r.failure else "failed", r.result_id)
         rows.append([
-            names.get(c.framework, c.framework), run_label(r), f"{c.workers} × {c.threads_per_worker}",
-            throughput, _optional(m.step_time_s_median if m else None, number),
+            names.get(r.config.framework, r.config.framework), run_text(r), throughput,
+            _optional(m.step_time_s_median if m else None, number),
             _optional(row.speedup if row is not None else None, lambda v: f"{v:.2f}×"),
             _optional(row.scaling_efficiency if row is not None else None, lambda v: f"{v:.0%}"),
             _optional(m.startup_s if m else None, number),
             "—" if m is None else "not exposed" if m.communication_share is None else f"{m.communication_share:.0%}",
-            check_text(r),
         ])
-    return Table(["Framework", "Workers × batch", "Workers × cores", "Samples/s [95% CI]", "Step (s)",
-                  "Speedup", "Efficiency", "Start-up (s)", "Comm. share", "Equivalence check"], rows)
+    return Table(["Framework", "Run", "Samples/s [95% CI]", "Step (s)", "Speedup", "Efficiency", "Start-up (s)",
+                  "Comm. share"], rows)
+
+
+def correctness_table(group: MachineRuns, names: dict[str, str], titles: dict[str, str], links: Links) -> Table:
+    """Every multi-worker run's equivalence check: is the 2-worker model the 1-worker model after one step?"""
+    rows = []
+    for r in (r for r in group.runs if r.config.workers > 1):
+        check = r.equivalence
+        model = titles.get(r.config.task, r.config.task)
+        if check is None:
+            rows.append([model, names.get(r.config.framework, r.config.framework), run_label(r), "—", "—", "—",
+                         links.run("not checked: the run failed before", r.result_id)])
+            continue
+        rows.append([model, names.get(r.config.framework, r.config.framework), run_label(r),
+                     "yes" if check.initial_max_abs_diff <= check.atol else "no", f"{check.max_rel_diff:.1e}",
+                     f"{check.rtol:g}", links.run("same weights" if check.passed else "weights differ",
+                                                  r.result_id)])
+    return Table(["Model", "Framework", "Run", "Same start?", "Largest difference (of the update)", "Bar",
+                  "Result"], rows)
 
 
 def throughput_chart(group: MachineRuns, task: str, task_title: str, names: dict[str, str]) -> Chart | None:
@@ -152,7 +170,7 @@ def efficiency_chart(group: MachineRuns, titles: dict[str, str], names: dict[str
         row = group.row(r.result_id)
         if r.config.workers == 1 or row is None or pd.isna(row.scaling_efficiency):
             continue
-        label = f"{titles.get(r.config.task, r.config.task)} · {r.config.scaling.value}"
+        label = f"{short_model(titles.get(r.config.task, r.config.task))} · {r.config.scaling.value}"
         if label not in order:
             order.append(label)
         values.append({"framework_name": names.get(r.config.framework, r.config.framework), "kind": label,
@@ -177,19 +195,26 @@ def summary(group: MachineRuns, names: dict[str, str], titles: dict[str, str],
         own = [r for r in group.runs if r.config.framework == framework]
         if not own:
             continue
-        checked = [r for r in own if r.config.workers > 1]
-        passed = sum(1 for r in checked if r.equivalence is not None and r.equivalence.passed)
-        parts = []
-        for r in checked:
+        multi = [r for r in own if r.config.workers > 1]
+        checked = [r for r in multi if r.equivalence is not None]
+        passed = sum(1 for r in checked if r.equivalence.passed)
+        unchecked = len(multi) - len(checked)
+        by_model: dict[str, list[str]] = defaultdict(list)
+        for r in multi:
             row = group.row(r.result_id)
-            where = f"{titles.get(r.config.task, r.config.task)} {r.config.scaling.value}"
+            kind = r.config.scaling.value
             if r.status is not Status.ok:
-                parts.append(f"{where}: failed at {r.failure.stage.value}" if r.failure else f"{where}: failed")
+                words = f"{kind} failed at {r.failure.stage.value}" if r.failure else f"{kind} failed"
             elif row is not None and not pd.isna(row.scaling_efficiency):
-                parts.append(f"{where} {row.scaling_efficiency:.0%}")
+                words = f"{kind} {row.scaling_efficiency:.0%}"
+            else:
+                words = f"{kind} not measured"
+            by_model[short_model(titles.get(r.config.task, r.config.task))].append(words)
+        parts = [f"{model} {', '.join(words)}" for model, words in by_model.items()]
         engine = ENGINE_NAMES.get(framework, framework)
-        lines.append(Markup("{} ({}): the 2-worker weights equal the 1-worker weights in {} of {} runs; "
-                            "efficiency {}.").format(bold(name), engine, passed, len(checked),
+        before = f" ({unchecked} run(s) failed before the check)" if unchecked else ""
+        lines.append(Markup("{} ({}): the 2-worker weights equal the 1-worker weights in {} of {} checked runs{}; "
+                            "scaling efficiency {}.").format(bold(name), engine, passed, len(checked), before,
                                                      "; ".join(parts) or "not measured"))
     return lines
 
@@ -249,6 +274,8 @@ def pages(ctx: SiteContext) -> list[Page]:
             "machine_link": links.to("full environment", "benchmarks/environments.md",
                                      machine_anchor(group.machine_id)),
             "models": models, "device": first.config.device,
+            "correctness": correctness_table(group, names, titles, links).markdown()
+            if any(r.config.workers > 1 for r in group.runs) else None,
             "efficiency": charts.figure(efficiency, ctx.repo_root) if efficiency else Markup(""),
         })
     failures = failure_rows(groups, names, titles, links)

@@ -212,11 +212,15 @@ class DistributedRunner:
                 failure = DistributedFailure(stage=DistributedStage.equivalence, kind=FailureKind.error,
                                              message=problem[:500], detail=launched.log_tail[-4000:])
             else:
-                check = equivalence.compare(reference / INITIAL_WEIGHTS, reference / CHECKED_WEIGHTS,
-                                            folder / INITIAL_WEIGHTS, folder / CHECKED_WEIGHTS,
-                                            reference="the 1-worker run of this task and framework "
-                                                      f"(1 × {config.equivalence_batch})")
-                if not check.passed:
+                try:
+                    check = equivalence.compare(reference / INITIAL_WEIGHTS, reference / CHECKED_WEIGHTS,
+                                                folder / INITIAL_WEIGHTS, folder / CHECKED_WEIGHTS,
+                                                reference="the 1-worker run of this task and framework "
+                                                          f"(1 × {config.equivalence_batch})")
+                except (OSError, ValueError) as error:  # unreadable or different weights: the check cannot pass
+                    failure = DistributedFailure(stage=DistributedStage.equivalence, kind=FailureKind.error,
+                                                 message=f"the weights could not be compared: {error}"[:500])
+                if check is not None and not check.passed:
                     failure = DistributedFailure(
                         stage=DistributedStage.equivalence, kind=FailureKind.error,
                         message=f"the {config.workers}-worker weights differ from the 1-worker weights after one "

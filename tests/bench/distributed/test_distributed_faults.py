@@ -82,3 +82,17 @@ def test_a_run_past_its_timeout_is_killed_whole_and_recorded(tmp_path, marked):
     assert result.failure.stage is DistributedStage.startup
     assert path.exists()
     assert _alive_with(marked) == []
+
+
+def test_a_reference_that_cannot_be_read_fails_the_check_instead_of_the_suite(tmp_path, monkeypatch):
+    """A corrupt 1-worker reference (a disk filled mid-write, say) is a failed run at the equivalence stage."""
+    strong, baseline = _plan("pytorch")
+    runner = distributed_runner.DistributedRunner(tmp_path / "results", environment.capture_host(),
+                                                  cache_dir=tmp_path / "cache")
+    reference = runner.folder(distributed_runner.baseline_of(strong))
+    reference.mkdir(parents=True)
+    for name in ("weights-initial.npz", "weights-after-check.npz"):
+        (reference / name).write_bytes(b"not an npz archive")
+    [(_, result)] = runner.run([strong]).written
+    assert result.status is Status.failed and result.failure.stage is DistributedStage.equivalence
+    assert "could not be compared" in result.failure.message
