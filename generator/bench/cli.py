@@ -21,7 +21,9 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 from rich.console import Console
@@ -93,32 +95,8 @@ def _run_deploy(args: argparse.Namespace, console: Console) -> int:
         return 0
     plan = build_deploy_plan(args.suite, host, tasks=_csv(args.task), paths=_csv(args.path),
                              frameworks=_csv(args.framework), timeout_s=args.timeout)
-    title = f"{args.suite} suite on {host.machine_label('cpu')}"
-    if args.dry_run:
-        console.print(report.deploy_plan_table(plan, f"{title}: {len(plan)} cells"))
-        return 0
-    if not plan:
-        console.print("nothing to run: the filters leave no cell")
-        return 0
-    wait_s = args.quiet_wait if args.quiet_wait is not None else methodology.QUIET_WAIT_S.get(
-        "smoke" if args.suite.endswith("smoke") else "standard", 0.0)
-    host = _wait_for_quiet(host, wait_s, console)
-    if host.busy_at_start():
-        console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
-    with report.SuiteProgress(console, len(plan)) as progress:
-        outcome = DeployRunner(args.results_dir, host, progress).run(plan, resume=args.resume,
-                                                                     retry_failed=args.retry_failed)
-    rows = outcome.kept + outcome.written
-    if rows:
-        console.print(report.deploy_summary_table(rows, title))
-    folder = args.results_dir / host.machine_slug("cpu")
-    failed = sum(result.outcome != "ok" for _, result in outcome.written)
-    console.print(f"{len(outcome.written)} result(s) written to {folder} ({failed} not ok), "
-                  f"{len(outcome.kept)} kept from before")
-    if outcome.interrupted:
-        console.print("[yellow]interrupted: every finished result is saved; run again with --resume to continue")
-        return EXIT_INTERRUPTED
-    return 0
+    return _run_cells(args, console, host, "cpu", plan, report.deploy_plan_table, DeployRunner,
+                      report.deploy_summary_table, "cell", lambda result: result.outcome != "ok", "not ok")
 
 
 def _run_distributed(args: argparse.Namespace, console: Console) -> int:
@@ -139,12 +117,20 @@ def _run_distributed(args: argparse.Namespace, console: Console) -> int:
     plan = [config for config in build_distributed_plan(args.suite, host, device, tasks=_csv(args.task),
                                                         frameworks=_csv(args.framework), timeout_s=args.timeout)
             if not workers or config.workers in workers]
+    return _run_cells(args, console, host, device, plan, report.distributed_plan_table, DistributedRunner,
+                      report.distributed_summary_table, "run", lambda result: result.status == "failed", "failed")
+
+
+def _run_cells(args: argparse.Namespace, console: Console, host: environment.Host, device: str, plan: list[Any],
+               plan_table: Callable[..., Any], runner_class: Callable[..., Any], summary_table: Callable[..., Any],
+               unit: str, is_failure: Callable[[Any], bool], failure_word: str) -> int:
+    """The rest of a deployment or distributed suite once planned: dry run, quiet wait, the runs, the summary."""
     title = f"{args.suite} suite on {host.machine_label(device)}"
     if args.dry_run:
-        console.print(report.distributed_plan_table(plan, f"{title}: {len(plan)} runs"))
+        console.print(plan_table(plan, f"{title}: {len(plan)} {unit}s"))
         return 0
     if not plan:
-        console.print("nothing to run: the filters (or this machine's cores / GPUs) leave no run")
+        console.print(f"nothing to run: the filters (or this machine's cores / GPUs) leave no {unit}")
         return 0
     wait_s = args.quiet_wait if args.quiet_wait is not None else methodology.QUIET_WAIT_S.get(
         "smoke" if args.suite.endswith("smoke") else "standard", 0.0)
@@ -152,16 +138,16 @@ def _run_distributed(args: argparse.Namespace, console: Console) -> int:
     if host.busy_at_start():
         console.print(f"[yellow]the machine is busy (load {host.load_at_start[0]:.2f}): results will be flagged busy")
     with report.SuiteProgress(console, len(plan)) as progress:
-        outcome = DistributedRunner(args.results_dir, host, progress).run(plan, resume=args.resume,
-                                                                          retry_failed=args.retry_failed)
+        outcome = runner_class(args.results_dir, host, progress).run(plan, resume=args.resume,
+                                                                     retry_failed=args.retry_failed)
     rows = outcome.kept + outcome.written
     if rows:
-        console.print(report.distributed_summary_table(rows, title))
-    for warning in outcome.warnings:
+        console.print(summary_table(rows, title))
+    for warning in getattr(outcome, "warnings", []):
         console.print(f"[yellow]warning: {warning}")
-    failed = sum(result.status == "failed" for _, result in outcome.written)
+    failed = sum(is_failure(result) for _, result in outcome.written)
     console.print(f"{len(outcome.written)} result(s) written to {args.results_dir / host.machine_slug(device)} "
-                  f"({failed} failed), {len(outcome.kept)} kept from before")
+                  f"({failed} {failure_word}), {len(outcome.kept)} kept from before")
     if outcome.interrupted:
         console.print("[yellow]interrupted: every finished result is saved; run again with --resume to continue")
         return EXIT_INTERRUPTED
