@@ -10,6 +10,7 @@ it, never as zero or as a blank that reads like zero.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -261,6 +262,15 @@ def comparison_table(items: list[Comparison], links: Links) -> charts.Table:
         first=["Verdict", *names.values()], keep=list(names.values()),
         caption="Samples/s: median [95% CI]",
     )
+
+
+def per_machine_html(heading: Markup, groups: list[Any], lines: Callable[[Any], list[Markup]]) -> Markup:
+    """The fact-check's block for a benchmark page: its heading, then per machine group (``.label``) the page's
+    summary lines as a list."""
+    parts = [Markup("<p>On {}:</p>\n<ul>{}</ul>").format(
+        inert(group.label), Markup("").join(Markup("<li>{}</li>").format(line) for line in lines(group)))
+        for group in groups]
+    return Markup("<p>{}.</p>\n").format(heading) + Markup("\n").join(parts)
 
 
 def claim_list(ctx: SiteContext, kit: markdown_pages.MarkdownPage, claim_ids: list[str]) -> Markup:

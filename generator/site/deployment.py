@@ -21,7 +21,7 @@ from generator.bench.deploy.paths import PATHS
 from generator.results.schema import DeploymentResult, DeployOutcome
 from generator.results.table import UNCOMPARED_SUITES
 from generator.site import charts, markdown_pages
-from generator.site.benchmarks import SECTION, Links, claim_list, framework_names
+from generator.site.benchmarks import SECTION, Links, claim_list, framework_names, per_machine_html
 from generator.site.charts import Chart, Table, number
 from generator.site.context import Page, SiteContext
 from generator.site.environments import DEPLOYMENT_CSV, DOWNLOADS_PAGE, machine_anchor
@@ -206,12 +206,7 @@ def evidence(ctx: SiteContext, links: Links) -> Markup:
     groups = compared_cells(ctx)
     if not groups:
         return Markup("<p>{}: {}</p>").format(heading, links.not_measured())
-    parts = []
-    for group in groups:
-        items = Markup("").join(Markup("<li>{}</li>").format(line)
-                                for line in summary(group, names, links, titles, bold=html_bold))
-        parts.append(Markup("<p>On {}:</p>\n<ul>{}</ul>").format(inert(group.label), items))
-    return Markup("<p>{}.</p>\n").format(heading) + Markup("\n").join(parts)
+    return per_machine_html(heading, groups, lambda group: summary(group, names, links, titles, bold=html_bold))
 
 
 def tolerance_rows() -> list[list[Any]]:

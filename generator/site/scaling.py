@@ -22,7 +22,7 @@ from generator.bench import methodology
 from generator.results.schema import DistributedResult, ScalingKind, Status
 from generator.results.table import UNCOMPARED_SUITES
 from generator.site import charts, markdown_pages
-from generator.site.benchmarks import SECTION, Links, claim_list, framework_names
+from generator.site.benchmarks import SECTION, Links, claim_list, framework_names, per_machine_html
 from generator.site.charts import CI_NOTE, Chart, Table, number
 from generator.site.context import Page, SiteContext
 from generator.site.deployment import html_bold, markdown_bold
@@ -229,15 +229,11 @@ def evidence(ctx: SiteContext, links: Links) -> Markup:
     groups = compared_runs(ctx)
     if not groups:
         return Markup("<p>{}: {}</p>").format(heading, links.not_measured())
-    parts = []
-    for group in groups:
-        items = Markup("").join(Markup("<li>{}</li>").format(line)
-                                for line in summary(group, names, titles, bold=html_bold))
-        parts.append(Markup("<p>On {}:</p>\n<ul>{}</ul>").format(inert(group.label), items))
     limits = Markup("<p>Two workers on one machine show that each engine trains correctly and what splitting "
                     "the same cores costs; they say nothing about a cluster's interconnect ({}).</p>").format(
         links.to("what this can and cannot say", PAGE, "limits"))
-    return Markup("<p>{}.</p>\n").format(heading) + Markup("\n").join(parts) + Markup("\n") + limits
+    blocks = per_machine_html(heading, groups, lambda group: summary(group, names, titles, bold=html_bold))
+    return blocks + Markup("\n") + limits
 
 
 def failure_rows(groups: list[MachineRuns], names: dict[str, str], titles: dict[str, str],
